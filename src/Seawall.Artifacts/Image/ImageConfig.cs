@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Seawall.Core.Errors;
+using Seawall.Core.Model;
+
+namespace Seawall.Artifacts.Image;
+
+/// <summary>The parts of an OCI / Docker image config that a scan needs. Parsed by hand (JsonDocument): the config is hostile input.</summary>
+public sealed record ImageConfig
+{
+    public string? Architecture { get; init; }
+    public string? Os { get; init; }
+    public string? Variant { get; init; }
+    public IReadOnlyList<string> DiffIds { get; init; } = [];
+    public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+    public IReadOnlyList<string> Env { get; init; } = [];
+    public string? User { get; init; }
+
+    public const int MaxConfigBytes = 8 * 1024 * 1024;
+
+    public static ImageConfig Parse(ReadOnlySpan<byte> json, string what)
+    {
+        if (json.Length > MaxConfigBytes)
+        {
+            throw new LimitExceededException($"{what}: image config of {json.Length} bytes is over the {MaxConfigBytes}-byte cap");
+        }
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new ScanException($"{what}: image config is not a JSON object");
+            }
+            var diffIds = new List<string>();
+            if (root.TryGetProperty("rootfs", out var rootfs) && rootfs.ValueKind == JsonValueKind.Object
+                && rootfs.TryGetProperty("diff_ids", out var ids) && ids.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var id in ids.EnumerateArray())
+                {
+                    diffIds.Add(id.GetString() ?? throw new ScanException($"{what}: a diff_id is not a string"));
+                }
+            }
+            var history = new List<HistoryEntry>();
+            if (root.TryGetProperty("history", out var hist) && hist.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var h in hist.EnumerateArray())
+                {
+                    if (h.ValueKind != JsonValueKind.Object)
+                    {
+                        continue;
+                    }
+                    history.Add(new HistoryEntry(
+                        Str(h, "created_by"),
+                        Str(h, "created"),
+                        h.TryGetProperty("empty_layer", out var e) && e.ValueKind == JsonValueKind.True));
+                }
+            }
+            var env = new List<string>();
+            string? user = null;
+            if (root.TryGetProperty("config", out var cfg) && cfg.ValueKind == JsonValueKind.Object)
+            {
+                if (cfg.TryGetProperty("Env", out var envs) && envs.ValueKind == JsonValueKind.Array)
+                {
+                    env.AddRange(envs.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
+                }
+                user = Str(cfg, "User");
+            }
+            return new ImageConfig
+            {
+                Architecture = Str(root, "architecture"),
+                Os = Str(root, "os"),
+                Variant = Str(root, "variant"),
+                DiffIds = diffIds,
+                History = history,
+                Env = env,
+                User = user,
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new ScanException($"{what}: image config is not valid JSON ({ex.Message})");
+        }
+    }
+
+    /// <summary>
+    /// Pairs each layer with the history entry that made it. History entries marked empty_layer made no layer;
+    /// when history and layers disagree (hand-made images), layers keep a null created_by rather than a wrong one.
+    /// </summary>
+    public IReadOnlyList<LayerRef> LayerRefs()
+    {
+        var nonEmpty = History.Where(h => !h.EmptyLayer).ToList();
+        var aligned = nonEmpty.Count == DiffIds.Count;
+        return [.. DiffIds.Select((d, i) => new LayerRef(i, d, aligned ? nonEmpty[i].CreatedBy : null))];
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
+
+public sealed record HistoryEntry(string? CreatedBy, string? Created, bool EmptyLayer);

@@ -1,0 +1,146 @@
+using System.Formats.Tar;
+using Seawall.Core.Errors;
+using Seawall.Core.FileTree;
+using Seawall.Core.Model;
+
+namespace Seawall.Artifacts.Layers;
+
+/// <summary>
+/// Reads one layer tar in a single pass into a <see cref="LayerSnapshot"/>. Nothing is written to disk;
+/// only files some analyzer wants are kept, each under its analyzer's size cap.
+/// </summary>
+public static class LayerReader
+{
+    /// <summary>Entries per layer; a layer past this is refused (the 100,000-tiny-files test stays well inside).</summary>
+    public const int MaxEntries = 2_000_000;
+
+    /// <summary>Warnings kept per layer, so a hostile layer cannot fill memory with them.</summary>
+    private const int MaxWarnings = 100;
+
+    public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, long> maxSizeFor, CancellationToken ct)
+    {
+        var snapshot = new LayerSnapshot { Layer = layer };
+        var what = $"layer {layer.Index} ({Short(layer.DiffId)})";
+        var hardlinks = new List<(string Path, string Target)>();
+        try
+        {
+            using var reader = new TarReader(tar, leaveOpen: true);
+            var count = 0;
+            while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
+            {
+                if (++count > MaxEntries)
+                {
+                    throw new LimitExceededException($"{what}: more than {MaxEntries} entries; refusing the layer");
+                }
+                var path = TreePath.Normalize(entry.Name);
+                if (path is null)
+                {
+                    Warn(snapshot, $"{what}: entry '{Printable(entry.Name)}' leaves the image root; ignored");
+                    continue;
+                }
+                if (path.Length == 0)
+                {
+                    continue; // "./" itself
+                }
+                var name = TreePath.FileName(path);
+                if (name.StartsWith(".wh.", StringComparison.Ordinal))
+                {
+                    var dir = TreePath.Parent(path);
+                    if (name == ".wh..wh..opq")
+                    {
+                        snapshot.OpaqueDirs.Add(dir);
+                    }
+                    else if (name.Length > 4)
+                    {
+                        snapshot.Whiteouts.Add(TreePath.Combine(dir, name[4..]));
+                    }
+                    continue;
+                }
+                var mode = (int)entry.Mode;
+                switch (entry.EntryType)
+                {
+                    case TarEntryType.Directory:
+                        snapshot.Nodes.Add(new FileNode(path, FileKind.Directory, 0, mode, null, layer));
+                        break;
+                    case TarEntryType.SymbolicLink:
+                        snapshot.Nodes.Add(new FileNode(path, FileKind.Symlink, 0, mode, entry.LinkName, layer));
+                        break;
+                    case TarEntryType.HardLink:
+                        var target = TreePath.Normalize(entry.LinkName);
+                        if (target is null || target.Length == 0)
+                        {
+                            Warn(snapshot, $"{what}: hardlink '{path}' points outside the image root ('{Printable(entry.LinkName)}'); ignored");
+                            break;
+                        }
+                        snapshot.Nodes.Add(new FileNode(path, FileKind.Hardlink, 0, mode, target, layer));
+                        hardlinks.Add((path, target));
+                        break;
+                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                        var size = entry.Length;
+                        snapshot.Nodes.Add(new FileNode(path, FileKind.Regular, size, mode, null, layer));
+                        var max = maxSizeFor(path);
+                        if (max >= 0 && entry.DataStream is { } data)
+                        {
+                            if (size > max)
+                            {
+                                Warn(snapshot, $"{what}: {path} is {size} bytes, over the {max}-byte cap; not analyzed");
+                            }
+                            else
+                            {
+                                snapshot.Contents[path] = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
+                            }
+                        }
+                        break;
+                    default:
+                        // Devices, fifos, GNU sparse headers: present in the tree, never read.
+                        snapshot.Nodes.Add(new FileNode(path, FileKind.Other, 0, mode, null, layer));
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or ArgumentException or IOException)
+        {
+            throw new ScanException($"{what}: truncated or corrupt layer tar ({ex.Message})");
+        }
+
+        // A hardlink to a file we kept shares its content, so an analyzer can ask for either name.
+        foreach (var (path, target) in hardlinks)
+        {
+            if (snapshot.Contents.TryGetValue(target, out var bytes) && maxSizeFor(path) >= 0)
+            {
+                snapshot.Contents[path] = bytes;
+            }
+        }
+        return snapshot;
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(Stream data, long size, string what, string path, CancellationToken ct)
+    {
+        var buffer = new byte[size];
+        try
+        {
+            await data.ReadExactlyAsync(buffer, ct).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new ScanException($"{what}: truncated layer tar (file {path} ends early)");
+        }
+        return buffer;
+    }
+
+    private static void Warn(LayerSnapshot snapshot, string message)
+    {
+        if (snapshot.Warnings.Count < MaxWarnings)
+        {
+            snapshot.Warnings.Add(message);
+        }
+        else if (snapshot.Warnings.Count == MaxWarnings)
+        {
+            snapshot.Warnings.Add("further warnings for this layer suppressed");
+        }
+    }
+
+    internal static string Short(string digest) => digest.Length > 19 ? digest[..19] : digest;
+
+    private static string Printable(string s) => new([.. s.Take(200).Select(c => char.IsControl(c) ? '?' : c)]);
+}

@@ -1,0 +1,21 @@
+using Seawall.Core.FileTree;
+using Seawall.Core.Model;
+
+namespace Seawall.Artifacts.Layers;
+
+/// <summary>
+/// What one layer holds, as far as a scan cares: every entry (no content), the whiteouts and opaque
+/// directories it applies to the layers below, and the content of the files the analyzers asked for.
+/// It is what the layer cache stores, so a warm scan reads no layer content.
+/// </summary>
+public sealed class LayerSnapshot
+{
+    public required LayerRef Layer { get; init; }
+    public List<FileNode> Nodes { get; } = [];
+    /// <summary>Paths a ".wh.name" entry deletes.</summary>
+    public List<string> Whiteouts { get; } = [];
+    /// <summary>Directories a ".wh..wh..opq" entry empties of lower layers' content.</summary>
+    public List<string> OpaqueDirs { get; } = [];
+    public Dictionary<string, byte[]> Contents { get; } = new(StringComparer.Ordinal);
+    public List<string> Warnings { get; } = [];
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Seawall.Artifacts.Archive;
+using Seawall.Artifacts.Image;
+using Seawall.Core.Errors;
+using Seawall.Core.Model;
+
+namespace Seawall.Cli.Commands;
+
+/// <summary>`seawall image [REF] [--input PATH]`: an image from an archive or layout, the Docker Engine, or a registry.</summary>
+internal static class ImageCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var reference = new Argument<string?>("ref") { Description = "Image reference (repo:tag or repo@digest)", Arity = ArgumentArity.ZeroOrOne };
+        var input = new Option<string?>("--input", "-i") { Description = "A docker save archive, or an OCI image layout (directory or tar)" };
+        var platform = new Option<string?>("--platform") { Description = "os/arch[/variant] to pick from a multi-platform image" };
+        var imageName = new Option<string?>("--image-name") { Description = "Which image of a multi-image archive to scan (a repo tag or ref name); default: all" };
+        var command = new Command("image", "Scan a container image: OS packages, SBOM") { reference, input, platform, imageName };
+        common.AddTo(command);
+        command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common, async (service, console, token) =>
+        {
+            var platformValue = parse.GetValue(platform) is { } p ? Platform.Parse(p) : null;
+            if (parse.GetValue(input) is { } path)
+            {
+                using var archive = ImageArchive.Open(path, platformValue);
+                var wanted = parse.GetValue(imageName) ?? parse.GetValue(reference);
+                var images = wanted is null ? archive.Images : [.. archive.Images.Where(i => i.RepoTags.Contains(wanted) || i.Name == wanted)];
+                if (images.Count == 0)
+                {
+                    throw new ScanException($"{path}: no image named '{wanted}' (it holds {string.Join(", ", archive.Images.Select(i => i.Name))})");
+                }
+                if (images.Count > 1)
+                {
+                    // One report per run keeps every format valid; say what else is there.
+                    console.Warn($"{path} holds {images.Count} images; scanning {images[0].Name}. Choose another with --image-name ({string.Join(", ", images.Skip(1).Select(i => i.Name))})");
+                }
+                var report = await service.ScanImageAsync(images[0], token).ConfigureAwait(false);
+                return report;
+            }
+            var refValue = parse.GetValue(reference) ?? throw new ScanException("give an image reference or --input PATH");
+            throw new ScanException($"{refValue}: pulling from a daemon or registry is not available in this build yet; export it with `docker save {refValue} -o image.tar` and use --input image.tar");
+        }, ct));
+        return command;
+    }
+
+    internal static ArtifactType Type => ArtifactType.ContainerImage;
+}

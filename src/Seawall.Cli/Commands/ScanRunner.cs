@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Seawall.Artifacts.Layers;
+using Seawall.Cli.Console;
+using Seawall.Core.Errors;
+using Seawall.Core.Model;
+using Seawall.Scanning;
+
+namespace Seawall.Cli.Commands;
+
+/// <summary>The shared shape of a scanning verb: settings, timeout, progress, errors to exit codes, report out.</summary>
+internal static class ScanRunner
+{
+    public static async Task<int> RunAsync(ParseResult parse, CommonOptions common, Func<ScanService, ErrorConsole, CancellationToken, Task<ScanReport>> scan, CancellationToken cancellationToken)
+    {
+        RunSettings settings;
+        try
+        {
+            settings = common.Read(parse);
+        }
+        catch (UsageException ex)
+        {
+            await System.Console.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        var console = new ErrorConsole(System.Console.Error, settings.Quiet);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.Timeout);
+        var progress = new SyncProgress<LayerProgress>(p =>
+            console.Progress($"layer {p.Index + 1}/{p.Count} {p.DiffId[..Math.Min(19, p.DiffId.Length)]}{(p.FromCache ? " (cached)" : string.Empty)}"));
+        try
+        {
+            var service = new ScanService(new ScanOptions { CacheDir = settings.CacheDir }, progress);
+            var report = await scan(service, console, timeout.Token).ConfigureAwait(false);
+            console.EndProgress();
+            foreach (var warning in report.Warnings)
+            {
+                console.Warn(warning);
+            }
+            await ReportOutput.WriteAsync(report, settings, timeout.Token).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            console.EndProgress();
+            console.Error($"timed out after {settings.Timeout}; raise --timeout");
+            return ExitCodes.RuntimeError;
+        }
+        catch (ScanException ex)
+        {
+            console.EndProgress();
+            console.Error(ex.Message);
+            return ExitCodes.RuntimeError;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException)
+        {
+            console.EndProgress();
+            console.Error(ex.Message);
+            return ExitCodes.RuntimeError;
+        }
+    }
+}
+
+/// <summary>IProgress that reports on the calling thread: Progress&lt;T&gt; would post to a thread pool and race the final output.</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    private readonly Lock _gate = new();
+
+    public void Report(T value)
+    {
+        lock (_gate)
+        {
+            report(value);
+        }
+    }
+}

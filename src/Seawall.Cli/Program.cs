@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Seawall.Cli;
+using Seawall.Cli.Commands;
+
+var root = new RootCommand("Seawall: container and host security scanner")
+{
+    ImageCommand.Create(),
+    DirectoryCommands.Rootfs(),
+    DirectoryCommands.Fs(),
+};
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine("error: " + error.Message);
+    }
+    return ExitCodes.Usage;
+}
+return await parse.InvokeAsync().ConfigureAwait(false);

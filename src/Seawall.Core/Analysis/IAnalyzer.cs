@@ -1,0 +1,29 @@
+using Seawall.Core.FileTree;
+
+namespace Seawall.Core.Analysis;
+
+/// <summary>
+/// An analyzer reads the files it asks for and reports what it found. It never walks the tree:
+/// the host walks once and hands every analyzer the files whose paths it accepted.
+/// </summary>
+public interface IAnalyzer
+{
+    /// <summary>Stable id, used to select analyzers and in the cache key.</summary>
+    string Id { get; }
+
+    /// <summary>Bump when the analyzer reads more or different files or parses differently: it invalidates cached layers.</summary>
+    int Version { get; }
+
+    /// <summary>Cheap, path-only test. Called for every file of every layer: no allocation, no I/O.</summary>
+    bool IsApplicable(string path);
+
+    /// <summary>Largest file this analyzer wants; bigger files are skipped with a warning.</summary>
+    long MaxFileSize => 64L * 1024 * 1024;
+
+    Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken);
+}
+
+/// <summary>A file handed to an analyzer: its tree path, the entry it resolved to (which carries the layer) and its content.</summary>
+public sealed record AnalyzerFile(string Path, FileNode Node, byte[] Content);
+
+public sealed record AnalyzerInput(IReadOnlyList<AnalyzerFile> Files, IFileTree Tree);

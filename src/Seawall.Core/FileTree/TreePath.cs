@@ -1,0 +1,59 @@
+namespace Seawall.Core.FileTree;
+
+/// <summary>Path normalisation for file trees: hostile archives use "./", "//", ".." and absolute names.</summary>
+public static class TreePath
+{
+    /// <summary>
+    /// Normalises an archive entry name to a root-relative path. Returns null when the name climbs out
+    /// of the root ("../x", "a/../../x"): such entries are refused, never clamped, so nothing lands outside.
+    /// A leading '/' is dropped: absolute names in a layer tar are relative to the image root.
+    /// </summary>
+    public static string? Normalize(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+        if (name.Contains('\0', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var parts = new List<string>();
+        foreach (var part in name.Split('/'))
+        {
+            if (part.Length == 0 || part == ".")
+            {
+                continue;
+            }
+            if (part == "..")
+            {
+                if (parts.Count == 0)
+                {
+                    return null;
+                }
+                parts.RemoveAt(parts.Count - 1);
+                continue;
+            }
+            parts.Add(part);
+        }
+        return string.Join('/', parts);
+    }
+
+    public static string Parent(string path)
+    {
+        var i = path.LastIndexOf('/');
+        return i < 0 ? string.Empty : path[..i];
+    }
+
+    public static string FileName(string path)
+    {
+        var i = path.LastIndexOf('/');
+        return i < 0 ? path : path[(i + 1)..];
+    }
+
+    public static string Combine(string dir, string name) => dir.Length == 0 ? name : dir + "/" + name;
+
+    /// <summary>True when path is dir itself or lies below it.</summary>
+    public static bool IsUnder(string path, string dir) =>
+        dir.Length == 0 || path == dir || (path.Length > dir.Length && path[dir.Length] == '/' && path.StartsWith(dir, StringComparison.Ordinal));
+}

@@ -1,0 +1,16 @@
+namespace Seawall.Core.Model;
+
+public sealed record Location(string? Path = null, int? Line = null, string? Document = null, string? JsonPath = null);
+
+public sealed record Finding
+{
+    public required string CheckId { get; init; }
+    public required string Title { get; init; }
+    public Severity Severity { get; init; }
+    public FindingStatus Status { get; init; }
+    public string? Target { get; init; }
+    public Location? Location { get; init; }
+    public string? Evidence { get; init; }
+    public string? Remediation { get; init; }
+    public IReadOnlyList<string> References { get; init; } = [];
+}

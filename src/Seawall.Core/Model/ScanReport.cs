@@ -1,0 +1,50 @@
+namespace Seawall.Core.Model;
+
+public enum ArtifactType
+{
+    ContainerImage,
+    Filesystem,
+    Rootfs,
+    Host,
+    Config,
+    Containers,
+}
+
+public enum ResultClass
+{
+    OsPackages,
+    LangPackages,
+    Secrets,
+    Config,
+    Host,
+    Containers,
+}
+
+public sealed record ArtifactInfo(string Name, ArtifactType Type, string? Digest = null)
+{
+    public IReadOnlyList<LayerRef> Layers { get; init; } = [];
+    public IReadOnlyList<string> RepoTags { get; init; } = [];
+    public string? Architecture { get; init; }
+}
+
+/// <summary>One group of results: for example the dpkg database of an image.</summary>
+public sealed record ScanResult
+{
+    public required string Target { get; init; }
+    public required ResultClass Class { get; init; }
+    /// <summary>dpkg, apk, rpm, npm, ...</summary>
+    public required string Type { get; init; }
+    public IReadOnlyList<Package> Packages { get; init; } = [];
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+}
+
+/// <summary>The one report model every writer formats. Field names are the JSON contract (schemaVersion 1).</summary>
+public sealed record ScanReport
+{
+    public int SchemaVersion { get; init; } = 1;
+    public required ArtifactInfo Artifact { get; init; }
+    public OsInfo? Os { get; init; }
+    public IReadOnlyList<ScanResult> Results { get; init; } = [];
+    /// <summary>Non-fatal problems met during the scan (a skipped file, a link out of the root).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

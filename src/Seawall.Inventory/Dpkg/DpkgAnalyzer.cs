@@ -1,0 +1,192 @@
+using System.Text;
+using Seawall.Core.Analysis;
+using Seawall.Core.FileTree;
+using Seawall.Core.Model;
+
+namespace Seawall.Inventory.Dpkg;
+
+/// <summary>
+/// Debian packages: var/lib/dpkg/status (and the distroless status.d/ directory), the files each package
+/// owns from info/*.list and *.md5sums, and licences from /usr/share/doc/*/copyright.
+/// </summary>
+public sealed class DpkgAnalyzer : IAnalyzer
+{
+    private const string StatusFile = "var/lib/dpkg/status";
+    private const string StatusDir = "var/lib/dpkg/status.d/";
+    private const string InfoDir = "var/lib/dpkg/info/";
+    private const string DocDir = "usr/share/doc/";
+
+    public string Id => "dpkg";
+
+    public int Version => 1;
+
+    public long MaxFileSize => 64L * 1024 * 1024;
+
+    public bool IsApplicable(string path)
+    {
+        if (path == StatusFile)
+        {
+            return true;
+        }
+        if (path.StartsWith(StatusDir, StringComparison.Ordinal))
+        {
+            return true;
+        }
+        if (path.StartsWith(InfoDir, StringComparison.Ordinal))
+        {
+            return path.EndsWith(".list", StringComparison.Ordinal) || path.EndsWith(".md5sums", StringComparison.Ordinal);
+        }
+        // usr/share/doc/<package>/copyright, exactly one level down.
+        return path.StartsWith(DocDir, StringComparison.Ordinal) && path.EndsWith("/copyright", StringComparison.Ordinal)
+            && path.IndexOf('/', DocDir.Length) == path.Length - "/copyright".Length;
+    }
+
+    public async Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken)
+    {
+        var owned = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var licenses = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var file in input.Files)
+        {
+            if (file.Path.StartsWith(InfoDir, StringComparison.Ordinal) || (file.Path.StartsWith(StatusDir, StringComparison.Ordinal) && file.Path.EndsWith(".md5sums", StringComparison.Ordinal)))
+            {
+                var name = TreePath.FileName(file.Path);
+                var key = name[..name.LastIndexOf('.')];
+                var list = OwnedFiles(file.Content, file.Path.EndsWith(".md5sums", StringComparison.Ordinal));
+                if (owned.TryGetValue(key, out var existing))
+                {
+                    existing.AddRange(list);
+                }
+                else
+                {
+                    owned[key] = list;
+                }
+            }
+            else if (file.Path.StartsWith(DocDir, StringComparison.Ordinal))
+            {
+                var package = file.Path[DocDir.Length..^"/copyright".Length];
+                licenses[package] = DebianCopyright.Licenses(Encoding.UTF8.GetString(file.Content));
+            }
+        }
+
+        var databases = input.Files.Where(f => f.Path == StatusFile || (f.Path.StartsWith(StatusDir, StringComparison.Ordinal) && !f.Path.EndsWith(".md5sums", StringComparison.Ordinal))).ToList();
+        var packages = new List<Package>();
+        foreach (var db in databases)
+        {
+            var layers = await LayerAttribution.AttributeAsync(input.Tree, db, MaxFileSize, bytes => Parse(bytes).ToDictionary(p => Key(p), p => p.Version), cancellationToken).ConfigureAwait(false);
+            foreach (var package in Parse(db.Content))
+            {
+                var files = owned.GetValueOrDefault(package.Name + ":" + package.Arch) ?? owned.GetValueOrDefault(package.Name) ?? [];
+                packages.Add(package with
+                {
+                    FilePath = db.Path,
+                    Layer = layers.GetValueOrDefault(Key(package)),
+                    InstalledFiles = files,
+                    Licenses = licenses.GetValueOrDefault(package.Name) ?? [],
+                });
+            }
+        }
+        if (packages.Count > 0)
+        {
+            var target = databases.Any(d => d.Path == StatusFile) ? StatusFile : StatusDir.TrimEnd('/');
+            sink.AddResult(new ScanResult
+            {
+                Target = target,
+                Class = ResultClass.OsPackages,
+                Type = "dpkg",
+                Packages = [.. packages.DistinctBy(Key).OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Arch, StringComparer.Ordinal)],
+            });
+        }
+    }
+
+    private static string Key(Package p) => p.Name + ":" + p.Arch;
+
+    /// <summary>Parses a status file: only packages dpkg calls installed are kept (not config-files or half-installed ones).</summary>
+    public static IEnumerable<Package> Parse(byte[] content)
+    {
+        foreach (var para in ControlFile.Paragraphs(ControlFile.Decode(content)))
+        {
+            if (!para.TryGetValue("Package", out var name) || !para.TryGetValue("Version", out var version))
+            {
+                continue;
+            }
+            // Distroless status.d entries have no Status field; they are installed by construction.
+            if (para.TryGetValue("Status", out var status) && !status.EndsWith(" installed", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var sourceName = name;
+            var sourceVersion = version;
+            if (para.TryGetValue("Source", out var source) && source.Length > 0)
+            {
+                var paren = source.IndexOf('(', StringComparison.Ordinal);
+                if (paren > 0)
+                {
+                    sourceName = source[..paren].Trim();
+                    sourceVersion = source[(paren + 1)..].TrimEnd(')').Trim();
+                }
+                else
+                {
+                    sourceName = source.Trim();
+                }
+            }
+            var parsed = DebianVersion.Parse(version);
+            yield return new Package
+            {
+                Name = name,
+                Version = version,
+                Epoch = parsed.Epoch == 0 ? null : parsed.Epoch,
+                Release = parsed.Revision.Length == 0 ? null : parsed.Revision,
+                Arch = para.GetValueOrDefault("Architecture"),
+                SourceName = sourceName,
+                SourceVersion = sourceVersion,
+                Maintainer = para.GetValueOrDefault("Maintainer"),
+                DependsOn = Dependencies(para),
+            };
+        }
+    }
+
+    /// <summary>Package names from Depends and Pre-Depends; alternatives ("a | b") keep the first choice.</summary>
+    private static IReadOnlyList<string> Dependencies(Dictionary<string, string> para)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var field in new[] { "Pre-Depends", "Depends" })
+        {
+            if (!para.TryGetValue(field, out var value))
+            {
+                continue;
+            }
+            foreach (var clause in value.Split(','))
+            {
+                var first = clause.Split('|')[0].Trim();
+                var end = first.IndexOfAny([' ', '(', ':', '[']);
+                var dep = end < 0 ? first : first[..end];
+                if (dep.Length > 0)
+                {
+                    names.Add(dep);
+                }
+            }
+        }
+        return [.. names];
+    }
+
+    private static List<string> OwnedFiles(byte[] content, bool md5sums)
+    {
+        var result = new List<string>();
+        foreach (var raw in Encoding.UTF8.GetString(content).Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (md5sums)
+            {
+                // "<md5>  path/without/leading/slash"
+                var space = line.IndexOf("  ", StringComparison.Ordinal);
+                line = space < 0 ? string.Empty : line[(space + 2)..];
+            }
+            var path = TreePath.Normalize(line);
+            if (!string.IsNullOrEmpty(path))
+            {
+                result.Add(path);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Seawall.Core.Model;
+
+namespace Seawall.Reporting.Writers;
+
+/// <summary>
+/// Seawall's own JSON report (schemaVersion 1). Written field by field with Utf8JsonWriter: the names are a
+/// contract other tools build on, the order is stable, and no reflection is needed for Native AOT.
+/// </summary>
+public sealed class JsonReportWriter : IReportWriter
+{
+    public string Format => "json";
+
+    public async Task WriteAsync(ScanReport report, Stream output, CancellationToken cancellationToken)
+    {
+        await using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteNumber("schemaVersion", report.SchemaVersion);
+        w.WriteStartObject("artifact");
+        w.WriteString("name", report.Artifact.Name);
+        w.WriteString("type", ReportNames.ArtifactType(report.Artifact.Type));
+        WriteOptional(w, "digest", report.Artifact.Digest);
+        WriteOptional(w, "architecture", report.Artifact.Architecture);
+        if (report.Artifact.RepoTags.Count > 0)
+        {
+            WriteStrings(w, "repoTags", report.Artifact.RepoTags);
+        }
+        if (report.Artifact.Layers.Count > 0)
+        {
+            w.WriteStartArray("layers");
+            foreach (var layer in report.Artifact.Layers)
+            {
+                WriteLayer(w, layer);
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+        if (report.Os is { } os)
+        {
+            w.WriteStartObject("os");
+            w.WriteString("family", os.Family);
+            w.WriteString("version", os.Version);
+            WriteOptional(w, "name", os.Name);
+            if (os.Distroless)
+            {
+                w.WriteBoolean("distroless", true);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteStartArray("results");
+        foreach (var result in report.Results)
+        {
+            w.WriteStartObject();
+            w.WriteString("target", result.Target);
+            w.WriteString("class", ReportNames.ResultClass(result.Class));
+            w.WriteString("type", result.Type);
+            w.WriteStartArray("packages");
+            foreach (var p in result.Packages)
+            {
+                WritePackage(w, p);
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("vulnerabilities");
+            w.WriteEndArray();
+            w.WriteStartArray("findings");
+            foreach (var f in result.Findings)
+            {
+                WriteFinding(w, f);
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("secrets");
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (report.Warnings.Count > 0)
+        {
+            WriteStrings(w, "warnings", report.Warnings);
+        }
+        w.WriteEndObject();
+        await w.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void WritePackage(Utf8JsonWriter w, Package p)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", p.Name);
+        w.WriteString("version", p.Version);
+        WriteOptional(w, "purl", p.Purl);
+        WriteOptional(w, "sourceName", p.SourceName);
+        WriteOptional(w, "sourceVersion", p.SourceVersion);
+        WriteOptional(w, "arch", p.Arch);
+        if (p.Epoch is { } epoch)
+        {
+            w.WriteNumber("epoch", epoch);
+        }
+        WriteOptional(w, "release", p.Release);
+        if (p.Licenses.Count > 0)
+        {
+            WriteStrings(w, "licenses", p.Licenses);
+        }
+        WriteOptional(w, "filePath", p.FilePath);
+        if (p.Layer is { } layer)
+        {
+            w.WritePropertyName("layer");
+            WriteLayer(w, layer);
+        }
+        if (p.DependsOn.Count > 0)
+        {
+            WriteStrings(w, "dependsOn", p.DependsOn);
+        }
+        if (p.InstalledFiles.Count > 0)
+        {
+            WriteStrings(w, "installedFiles", p.InstalledFiles);
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteFinding(Utf8JsonWriter w, Finding f)
+    {
+        w.WriteStartObject();
+        w.WriteString("checkId", f.CheckId);
+        w.WriteString("title", f.Title);
+        w.WriteString("severity", ReportNames.Severity(f.Severity));
+        w.WriteString("status", ReportNames.Status(f.Status));
+        WriteOptional(w, "target", f.Target);
+        if (f.Location is { } loc)
+        {
+            w.WriteStartObject("location");
+            WriteOptional(w, "path", loc.Path);
+            if (loc.Line is { } line)
+            {
+                w.WriteNumber("line", line);
+            }
+            WriteOptional(w, "document", loc.Document);
+            WriteOptional(w, "jsonPath", loc.JsonPath);
+            w.WriteEndObject();
+        }
+        WriteOptional(w, "evidence", f.Evidence);
+        WriteOptional(w, "remediation", f.Remediation);
+        WriteStrings(w, "references", f.References);
+        w.WriteEndObject();
+    }
+
+    private static void WriteLayer(Utf8JsonWriter w, LayerRef layer)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("index", layer.Index);
+        w.WriteString("diffId", layer.DiffId);
+        WriteOptional(w, "createdBy", layer.CreatedBy);
+        w.WriteEndObject();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+        w.WriteEndArray();
+    }
+}
