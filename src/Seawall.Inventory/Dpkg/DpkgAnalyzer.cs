@@ -72,8 +72,8 @@ public sealed class DpkgAnalyzer : IAnalyzer
         var packages = new List<Package>();
         foreach (var db in databases)
         {
-            var layers = await LayerAttribution.AttributeAsync(input.Tree, db, MaxFileSize, bytes => Parse(bytes).ToDictionary(p => Key(p), p => p.Version), cancellationToken).ConfigureAwait(false);
-            foreach (var package in Parse(db.Content))
+            var layers = await LayerAttribution.AttributeAsync(input.Tree, db, MaxFileSize, bytes => Parse(bytes, db.Path == StatusFile).DistinctBy(Key).ToDictionary(Key, p => p.Version), cancellationToken).ConfigureAwait(false);
+            foreach (var package in Parse(db.Content, db.Path == StatusFile))
             {
                 var files = owned.GetValueOrDefault(package.Name + ":" + package.Arch) ?? owned.GetValueOrDefault(package.Name) ?? [];
                 packages.Add(package with
@@ -100,8 +100,11 @@ public sealed class DpkgAnalyzer : IAnalyzer
 
     private static string Key(Package p) => p.Name + ":" + p.Arch;
 
-    /// <summary>Parses a status file: only packages dpkg calls installed are kept (not config-files or half-installed ones).</summary>
-    public static IEnumerable<Package> Parse(byte[] content)
+    /// <summary>
+    /// Parses a status file: only packages dpkg calls installed are kept (not config-files or half-installed ones).
+    /// In the main status file a paragraph without Status is not installed; distroless status.d files never carry one.
+    /// </summary>
+    public static IEnumerable<Package> Parse(byte[] content, bool statusRequired = true)
     {
         foreach (var para in ControlFile.Paragraphs(ControlFile.Decode(content)))
         {
@@ -109,8 +112,7 @@ public sealed class DpkgAnalyzer : IAnalyzer
             {
                 continue;
             }
-            // Distroless status.d entries have no Status field; they are installed by construction.
-            if (para.TryGetValue("Status", out var status) && !status.EndsWith(" installed", StringComparison.Ordinal))
+            if (para.TryGetValue("Status", out var status) ? !status.EndsWith(" installed", StringComparison.Ordinal) : statusRequired)
             {
                 continue;
             }
