@@ -40,8 +40,8 @@ public sealed class TarBlobStore : IBlobStore
                 switch (entry.EntryType)
                 {
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                        // On a seekable stream the reader leaves the position at the member's data.
-                        _members[name] = new Member(file.Position, entry.Length, null);
+                        // DataOffset is where the member's bytes start in the archive (seekable streams only).
+                        _members[name] = new Member(entry.DataOffset, entry.Length, null);
                         break;
                     case TarEntryType.SymbolicLink:
                         // docker save links repeated layers to their first copy.
