@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Seawall.Artifacts.Archive;
 using Seawall.Artifacts.Image;
+using Seawall.Artifacts.Registry;
 using Seawall.Core.Errors;
 using Seawall.Core.Model;
 
@@ -17,6 +18,13 @@ internal static class ImageCommand
         var platform = new Option<string?>("--platform") { Description = "os/arch[/variant] to pick from a multi-platform image" };
         var imageName = new Option<string?>("--image-name") { Description = "Which image of a multi-image archive to scan (a repo tag or ref name); default: all" };
         var command = new Command("image", "Scan a container image: OS packages, SBOM") { reference, input, platform, imageName };
+        // Registry access (Seawall.Artifacts.Registry).
+        var username = new Option<string?>("--username") { Description = "Registry user name (or SEAWALL_USERNAME); default: the Docker config" };
+        var password = new Option<string?>("--password") { Description = "Registry password or token (or SEAWALL_PASSWORD)" };
+        var insecure = new Option<bool>("--insecure") { Description = "Allow a registry over plain http or with a certificate that does not validate" };
+        command.Options.Add(username);
+        command.Options.Add(password);
+        command.Options.Add(insecure);
         common.AddTo(command);
         command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common, async (service, console, token) =>
         {
@@ -39,7 +47,21 @@ internal static class ImageCommand
                 return report;
             }
             var refValue = parse.GetValue(reference) ?? throw new ScanException("give an image reference or --input PATH");
-            throw new ScanException($"{refValue}: pulling from a daemon or registry is not available in this build yet; export it with `docker save {refValue} -o image.tar` and use --input image.tar");
+            var registryOptions = new RegistryOptions
+            {
+                Username = parse.GetValue(username) ?? (Environment.GetEnvironmentVariable("SEAWALL_USERNAME") is { Length: > 0 } u ? u : null),
+                Password = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("SEAWALL_PASSWORD"),
+                Insecure = parse.GetValue(insecure),
+            };
+            if (registryOptions.Username is not null && registryOptions.Password is null)
+            {
+                throw new ScanException("--username needs --password (or SEAWALL_PASSWORD)");
+            }
+            var pulled = await RegistryImageSource.OpenAsync(refValue, registryOptions, platformValue, token).ConfigureAwait(false);
+            await using (pulled.ConfigureAwait(false))
+            {
+                return await service.ScanImageAsync(pulled, token).ConfigureAwait(false);
+            }
         }, ct));
         return command;
     }
