@@ -102,7 +102,12 @@ public sealed partial record ImageReference(string Registry, string Repository, 
         return ("docker.io", name);
     }
 
-    private static string Shorten(string s) => s.Length > 80 ? s[..80] + "..." : s;
+    /// <summary>The user's text goes back into a one-line error: bounded, without control characters.</summary>
+    private static string Shorten(string s)
+    {
+        var clean = new string([.. s.Select(c => char.IsControl(c) ? '?' : c)]);
+        return clean.Length > 80 ? clean[..80] + "..." : clean;
+    }
 
     [GeneratedRegex(@"^[\w][\w.-]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();

@@ -482,8 +482,8 @@ public sealed class RegistryClient : IDisposable
         var host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
         if (FindInner<AuthenticationException>(ex) is { } tls)
         {
-            var hint = _options.Insecure ? string.Empty : "; if you trust this registry and it uses a self-signed certificate, pass --insecure";
-            return new ScanException($"TLS error talking to {host}: {Sanitize(tls.Message)}{hint}", ex);
+            var hint = _options.Insecure ? string.Empty : "; if you trust this registry and it serves plain http or a self-signed certificate, pass --insecure";
+            return new ScanException($"TLS error talking to {host}: {Sanitize(tls.Message).TrimEnd('.')}{hint}", ex);
         }
         if (FindInner<SocketException>(ex) is { } socket)
         {
@@ -494,7 +494,8 @@ public sealed class RegistryClient : IDisposable
 
     private static string Describe(Exception ex)
     {
-        var inner = ex.InnerException is { } i && i.Message != ex.Message ? $" ({i.Message})" : string.Empty;
+        // Socket errors repeat themselves in the outer message ("Connection refused (host:port)"); say it once.
+        var inner = ex.InnerException is { } i && !ex.Message.Contains(i.Message, StringComparison.Ordinal) ? $" ({i.Message})" : string.Empty;
         return Sanitize(ex.Message + inner);
     }
 
