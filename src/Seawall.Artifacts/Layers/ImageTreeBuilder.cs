@@ -36,11 +36,25 @@ public sealed class ImageTreeBuilder(AnalyzerHost analyzers, LayerCache? cache, 
                     var snapshot = await LayerReader.ReadAsync(stream.Tar, layer, analyzers.MaxSizeFor, ct).ConfigureAwait(false);
                     // Only a layer whose digests were checked to the last byte goes to the cache.
                     await stream.DrainAndVerifyAsync(ct).ConfigureAwait(false);
+                    Condense(snapshot);
                     cache?.Put(snapshot, fingerprint);
                     snapshots[i] = snapshot;
                 }
                 progress?.Report(new LayerProgress(i, layers.Count, layer.DiffId, false));
             }).ConfigureAwait(false);
         return new LayeredFileTree(snapshots);
+    }
+
+    /// <summary>Keeps only what the analyzers read of each file, so the cache and the tree hold summaries, not documents.</summary>
+    private void Condense(LayerSnapshot snapshot)
+    {
+        foreach (var (path, content) in snapshot.Contents)
+        {
+            var condensed = analyzers.Condense(path, content);
+            if (!ReferenceEquals(condensed, content))
+            {
+                snapshot.Contents[path] = condensed;
+            }
+        }
     }
 }

@@ -30,13 +30,16 @@ internal static class ScanRunner
         try
         {
             var service = new ScanService(new ScanOptions { CacheDir = settings.CacheDir }, progress);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var report = await scan(service, console, timeout.Token).ConfigureAwait(false);
+            var scanTime = clock.Elapsed;
             console.EndProgress();
             foreach (var warning in report.Warnings)
             {
                 console.Warn(warning);
             }
             await ReportOutput.WriteAsync(report, settings, timeout.Token).ConfigureAwait(false);
+            DebugFigures.Print(scanTime, clock.Elapsed - scanTime);
             return ExitCodes.Ok;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

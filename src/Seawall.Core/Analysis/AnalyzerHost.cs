@@ -37,6 +37,27 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
         return max;
     }
 
+    /// <summary>
+    /// The content to keep for a path: condensed by the analyzer that wants it, or kept whole when several do,
+    /// since one analyzer's summary is not another's input.
+    /// </summary>
+    public byte[] Condense(string path, byte[] content)
+    {
+        IAnalyzer? only = null;
+        foreach (var analyzer in Analyzers)
+        {
+            if (analyzer.IsApplicable(path))
+            {
+                if (only is not null)
+                {
+                    return content;
+                }
+                only = analyzer;
+            }
+        }
+        return only is null ? content : only.Condense(path, content);
+    }
+
     /// <summary>A key naming the analyzer set and versions: part of every cache key.</summary>
     public string Fingerprint =>
         string.Join(',', Analyzers.OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => $"{a.Id}@{a.Version}"));

@@ -20,6 +20,12 @@ public interface IAnalyzer
     /// <summary>Largest file this analyzer wants; bigger files are skipped with a warning.</summary>
     long MaxFileSize => 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Reduces a file to the part this analyzer reads, before an image layer is cached and held (a 20 KB copyright
+    /// file becomes its licence lines). The result must parse exactly as the original does; directory scans never call it.
+    /// </summary>
+    byte[] Condense(string path, byte[] content) => content;
+
     Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken);
 }
 

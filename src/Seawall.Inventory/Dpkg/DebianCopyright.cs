@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Seawall.Inventory.Dpkg;
 
 /// <summary>
@@ -36,6 +38,13 @@ public static class DebianCopyright
             }
         }
         return found;
+    }
+
+    /// <summary>The licences of a copyright file as "License:" lines: parses to the same list as the whole file.</summary>
+    public static byte[] Condense(byte[] content)
+    {
+        var licenses = Licenses(Encoding.UTF8.GetString(content));
+        return Encoding.UTF8.GetBytes(string.Concat(licenses.Select(l => "License: " + l + "\n")));
     }
 
     private static IEnumerable<string> SplitExpression(string value) =>

@@ -18,7 +18,7 @@ public sealed class DpkgAnalyzer : IAnalyzer
 
     public string Id => "dpkg";
 
-    public int Version => 1;
+    public int Version => 2;
 
     public long MaxFileSize => 64L * 1024 * 1024;
 
@@ -34,12 +34,16 @@ public sealed class DpkgAnalyzer : IAnalyzer
         }
         if (path.StartsWith(InfoDir, StringComparison.Ordinal))
         {
-            return path.EndsWith(".list", StringComparison.Ordinal) || path.EndsWith(".md5sums", StringComparison.Ordinal);
+            // .list names every path a package installed; .md5sums repeats its regular files, so it adds nothing here.
+            return path.EndsWith(".list", StringComparison.Ordinal);
         }
         // usr/share/doc/<package>/copyright, exactly one level down.
         return path.StartsWith(DocDir, StringComparison.Ordinal) && path.EndsWith("/copyright", StringComparison.Ordinal)
             && path.IndexOf('/', DocDir.Length) == path.Length - "/copyright".Length;
     }
+
+    public byte[] Condense(string path, byte[] content) =>
+        path.StartsWith(DocDir, StringComparison.Ordinal) ? DebianCopyright.Condense(content) : content;
 
     public async Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken)
     {
