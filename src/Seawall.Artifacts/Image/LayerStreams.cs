@@ -21,7 +21,11 @@ public static class LayerStreams
     /// <param name="compressedSize">The stored blob's size, or -1.</param>
     public static async Task<LayerStream> OpenAsync(Stream raw, string? blobDigest, string diffId, long compressedSize, string what, CancellationToken ct, IAsyncDisposable? owner = null)
     {
-        var blob = new HashingReadStream(raw, blobDigest, what + " blob");
+        // An uncompressed blob is named by its diffID, and an archive's "id/layer.tar" by no digest at all: the diffID
+        // hash below already covers every byte, so hashing the blob too would only double the work.
+        Stream blob = blobDigest is null || string.Equals(blobDigest, diffId, StringComparison.OrdinalIgnoreCase)
+            ? raw
+            : new HashingReadStream(raw, blobDigest, what + " blob");
         Stream decompressed;
         try
         {
