@@ -18,6 +18,13 @@ public static class TreePath
         {
             return null;
         }
+        // Most names (every line of a dpkg .list, most tar entries) are already clean: return them without splitting.
+        var start = name[0] == '/' ? 1 : 0;
+        var end = name.Length > start && name[^1] == '/' ? name.Length - 1 : name.Length;
+        if (end > start && IsClean(name.AsSpan(start, end - start)))
+        {
+            return start == 0 && end == name.Length ? name : name[start..end];
+        }
         var parts = new List<string>();
         foreach (var part in name.Split('/'))
         {
@@ -37,6 +44,25 @@ public static class TreePath
             parts.Add(part);
         }
         return string.Join('/', parts);
+    }
+
+    /// <summary>No empty, "." or ".." segment.</summary>
+    private static bool IsClean(ReadOnlySpan<char> path)
+    {
+        while (true)
+        {
+            var slash = path.IndexOf('/');
+            var segment = slash < 0 ? path : path[..slash];
+            if (segment.Length == 0 || segment is "." || segment is "..")
+            {
+                return false;
+            }
+            if (slash < 0)
+            {
+                return true;
+            }
+            path = path[(slash + 1)..];
+        }
     }
 
     public static string Parent(string path)
