@@ -21,8 +21,21 @@ internal sealed class CommonOptions
 
     public Option<string?> Timeout { get; } = new("--timeout") { Description = "Give up after this long, e.g. 90s, 5m (default 5m)" };
 
+    public Option<string?> PackageSources { get; } = new("--package-sources")
+    {
+        Description = "Where to read packages from: installed (package databases, installed metadata, binaries), lockfiles, or all. Default: installed for image and rootfs, lockfiles for fs",
+    };
+
+    public Option<bool> NoOsOwnedBinaries { get; } = new("--no-os-owned-binaries")
+    {
+        Description = "Do not inventory Go and Rust binaries that an OS package installed (Trivy's behaviour)",
+    };
+
     public void AddTo(Command command)
     {
+        PackageSources.AcceptOnlyFromAmong("installed", "lockfiles", "all");
+        command.Options.Add(PackageSources);
+        command.Options.Add(NoOsOwnedBinaries);
         Format.AcceptOnlyFromAmong("table", "json", "cyclonedx", "spdx-json");
         command.Options.Add(Format);
         command.Options.Add(Output);
@@ -37,7 +50,17 @@ internal sealed class CommonOptions
         parse.GetValue(Output),
         parse.GetValue(NoCache) ? null : parse.GetValue(CacheDir) ?? Artifacts.Cache.LayerCache.DefaultDirectory(),
         parse.GetValue(Quiet),
-        ParseTimeout(parse.GetValue(Timeout)));
+        ParseTimeout(parse.GetValue(Timeout)))
+    {
+        PackageSources = parse.GetValue(PackageSources) switch
+        {
+            "installed" => Core.Analysis.PackageSources.Installed,
+            "lockfiles" => Core.Analysis.PackageSources.Lockfiles,
+            "all" => Core.Analysis.PackageSources.All,
+            _ => null,
+        },
+        IncludeOsOwnedBinaries = !parse.GetValue(NoOsOwnedBinaries),
+    };
 
     internal static TimeSpan ParseTimeout(string? text)
     {
@@ -61,6 +84,10 @@ internal sealed class CommonOptions
     }
 }
 
-internal sealed record RunSettings(string Format, string? Output, string? CacheDir, bool Quiet, TimeSpan Timeout);
+internal sealed record RunSettings(string Format, string? Output, string? CacheDir, bool Quiet, TimeSpan Timeout)
+{
+    public Core.Analysis.PackageSources? PackageSources { get; init; }
+    public bool IncludeOsOwnedBinaries { get; init; } = true;
+}
 
 internal sealed class UsageException(string message) : Exception(message);

@@ -8,6 +8,14 @@ namespace Seawall.Inventory;
 /// <summary>Every built-in analyzer, one line each (the Syft cataloger shape): add a format here and it runs.</summary>
 public static class AnalyzerCatalog
 {
+    /// <summary>Every analyzer; a scan keeps those whose <see cref="IAnalyzer.Sources"/> it asked for.</summary>
+    public static IReadOnlyList<IAnalyzer> All() => [.. OsPackages(), .. LanguagePackages()];
+
+    /// <summary>Language package analyzers (issue 3), one folder each under Seawall.Inventory/Languages.</summary>
+    public static IReadOnlyList<IAnalyzer> LanguagePackages() =>
+    [
+    ];
+
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
     [
         new OsReleaseAnalyzer(),

@@ -1,3 +1,5 @@
+using Seawall.Core.Analysis;
+
 namespace Seawall.Scanning;
 
 /// <summary>What every scan shares, whatever its target.</summary>
@@ -7,4 +9,17 @@ public sealed record ScanOptions
     public string? CacheDir { get; init; }
 
     public int MaxConcurrency { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Where packages are read from; null: installed for images and root file systems, lockfiles for fs (as Trivy).</summary>
+    public PackageSources? PackageSources { get; init; }
+
+    /// <summary>
+    /// Keep Go and Rust binaries an OS package installed, naming that package. On by default, unlike Trivy: the
+    /// modules linked into them are not covered by the distribution's advisories.
+    /// </summary>
+    public bool IncludeOsOwnedBinaries { get; init; } = true;
+
+    /// <summary>The sources a scan of this artifact type reads unless told otherwise.</summary>
+    public PackageSources SourcesFor(Core.Model.ArtifactType type) =>
+        PackageSources ?? (type == Core.Model.ArtifactType.Filesystem ? Core.Analysis.PackageSources.Lockfiles : Core.Analysis.PackageSources.Installed);
 }

@@ -15,12 +15,20 @@ namespace Seawall.Scanning;
 /// </summary>
 public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? progress = null)
 {
-    private readonly AnalyzerHost _analyzers = new(AnalyzerCatalog.OsPackages(), options.MaxConcurrency);
+    /// <summary>Result types whose packages come from a compiled binary: kept when an OS package owns the file.</summary>
+    private static readonly HashSet<string> BinaryResultTypes = new(["gobinary", "rustbinary"], StringComparer.Ordinal);
+
+    /// <summary>The analyzers this kind of scan runs: installed metadata for images and roots, lockfiles for fs, unless told.</summary>
+    private AnalyzerHost HostFor(ArtifactType type)
+    {
+        var wanted = options.SourcesFor(type);
+        return new AnalyzerHost([.. AnalyzerCatalog.All().Where(a => (a.Sources & wanted) != 0)], options.MaxConcurrency);
+    }
 
     public async Task<ScanReport> ScanImageAsync(IImageSource image, CancellationToken cancellationToken)
     {
         var cache = options.CacheDir is null ? null : new LayerCache(options.CacheDir);
-        var tree = await new ImageTreeBuilder(_analyzers, cache, progress).BuildAsync(image, cancellationToken).ConfigureAwait(false);
+        var tree = await new ImageTreeBuilder(HostFor(ArtifactType.ContainerImage), cache, progress).BuildAsync(image, cancellationToken).ConfigureAwait(false);
         var artifact = new ArtifactInfo(image.Name, ArtifactType.ContainerImage, image.ConfigDigest)
         {
             Layers = image.Layers,
@@ -40,12 +48,15 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
 
     public async Task<ScanReport> AnalyzeAsync(IFileTree tree, ArtifactInfo artifact, CancellationToken cancellationToken)
     {
-        var sink = await _analyzers.RunAsync(tree, cancellationToken).ConfigureAwait(false);
+        var sink = await HostFor(artifact.Type).RunAsync(tree, cancellationToken).ConfigureAwait(false);
         var os = sink.BestOs();
-        var results = sink.Results
+        var results = WithoutOsOwnedFiles(sink.Results, options.IncludeOsOwnedBinaries)
             .Select(r => r with
             {
-                Packages = [.. r.Packages.Select(p => p.Purl is null ? p with { Purl = PurlBuilder.ForOsPackage(r.Type, p, os) } : p)],
+                Packages = [.. r.Packages.Select(p => p.Purl is not null ? p : p with
+                {
+                    Purl = p.Ecosystem is { } ecosystem ? LanguagePurls.For(ecosystem, p.Name, p.Version) : PurlBuilder.ForOsPackage(r.Type, p, os),
+                })],
             })
             .OrderBy(r => r.Class)
             .ThenBy(r => r.Target, StringComparer.Ordinal)
@@ -61,5 +72,54 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             Results = results,
             Warnings = [.. sink.Warnings.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         };
+    }
+
+    /// <summary>
+    /// Language packages read from a file an OS package installed are dropped: the distribution's advisories cover
+    /// them (a Debian python3-requests' dist-info). Compiled binaries are the exception, kept with their owner named,
+    /// unless <paramref name="keepBinaries"/> is off: the modules linked into them are not in those advisories.
+    /// </summary>
+    internal static IReadOnlyList<ScanResult> WithoutOsOwnedFiles(IReadOnlyList<ScanResult> results, bool keepBinaries)
+    {
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var package in results.Where(r => r.Class == ResultClass.OsPackages).SelectMany(r => r.Packages))
+        {
+            foreach (var file in package.InstalledFiles)
+            {
+                owners.TryAdd(file, package.Name);
+            }
+        }
+        if (owners.Count == 0)
+        {
+            return results;
+        }
+        var kept = new List<ScanResult>(results.Count);
+        foreach (var result in results)
+        {
+            if (result.Class != ResultClass.LangPackages)
+            {
+                kept.Add(result);
+                continue;
+            }
+            var binary = BinaryResultTypes.Contains(result.Type);
+            var packages = new List<Package>(result.Packages.Count);
+            foreach (var package in result.Packages)
+            {
+                var owner = package.FilePath is { } path ? owners.GetValueOrDefault(path) : null;
+                if (owner is null)
+                {
+                    packages.Add(package);
+                }
+                else if (binary && keepBinaries)
+                {
+                    packages.Add(package with { OwnedBy = owner });
+                }
+            }
+            if (packages.Count > 0)
+            {
+                kept.Add(result with { Packages = packages });
+            }
+        }
+        return kept;
     }
 }

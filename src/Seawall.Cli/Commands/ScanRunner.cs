@@ -29,7 +29,12 @@ internal static class ScanRunner
             console.Progress($"layer {p.Index + 1}/{p.Count} {p.DiffId[..Math.Min(19, p.DiffId.Length)]}{(p.FromCache ? " (cached)" : string.Empty)}"));
         try
         {
-            var service = new ScanService(new ScanOptions { CacheDir = settings.CacheDir }, progress);
+            var service = new ScanService(new ScanOptions
+            {
+                CacheDir = settings.CacheDir,
+                PackageSources = settings.PackageSources,
+                IncludeOsOwnedBinaries = settings.IncludeOsOwnedBinaries,
+            }, progress);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var report = await scan(service, console, timeout.Token).ConfigureAwait(false);
             var scanTime = clock.Elapsed;

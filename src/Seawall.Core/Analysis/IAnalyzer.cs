@@ -17,6 +17,12 @@ public interface IAnalyzer
     /// <summary>Cheap, path-only test. Called for every file of every layer: no allocation, no I/O.</summary>
     bool IsApplicable(string path);
 
+    /// <summary>
+    /// Which scans run this analyzer: image and rootfs scans read what is installed (package databases, installed
+    /// metadata, binaries); fs scans read what a project declares (lockfiles, manifests), as Trivy does.
+    /// </summary>
+    PackageSources Sources => PackageSources.All;
+
     /// <summary>Largest file this analyzer wants; bigger files are skipped with a warning.</summary>
     long MaxFileSize => 64L * 1024 * 1024;
 
@@ -27,6 +33,17 @@ public interface IAnalyzer
     byte[] Condense(string path, byte[] content) => content;
 
     Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken);
+}
+
+/// <summary>Where packages are read from; a scan asks for one or both.</summary>
+[Flags]
+public enum PackageSources
+{
+    /// <summary>Package databases, installed metadata (dist-info, node_modules package.json, gemspecs) and binaries.</summary>
+    Installed = 1,
+    /// <summary>Lockfiles and manifests of a project checkout.</summary>
+    Lockfiles = 2,
+    All = Installed | Lockfiles,
 }
 
 /// <summary>A file handed to an analyzer: its tree path, the entry it resolved to (which carries the layer) and its content.</summary>

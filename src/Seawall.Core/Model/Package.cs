@@ -22,5 +22,22 @@ public sealed record Package
     public LayerRef? Layer { get; init; }
     public string? Purl { get; init; }
     public string? Maintainer { get; init; }
+    /// <summary>
+    /// Packages of the same result this one needs: "name@version" where the format resolves it (lockfiles),
+    /// else "name" (dpkg Depends). Writers turn them into CycloneDX dependencies and SPDX DEPENDS_ON.
+    /// </summary>
     public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>OSV ecosystem of a language package (npm, NuGet, PyPI, Go, Maven, crates.io, RubyGems, Packagist); null for OS packages.</summary>
+    public string? Ecosystem { get; init; }
+    /// <summary>A direct dependency of the project (true), a transitive one (false), or not told by the format (null).</summary>
+    public bool? Direct { get; init; }
+    /// <summary>Only needed to develop or test the project (npm devDependencies, Poetry dev groups, ...).</summary>
+    public bool Dev { get; init; }
+    /// <summary>Installed only when the platform allows it (npm optionalDependencies).</summary>
+    public bool Optional { get; init; }
+    /// <summary>The VCS commit of a dependency taken from git, where the lockfile records it.</summary>
+    public string? Commit { get; init; }
+    /// <summary>For a package found in a file an OS package installed (a Go binary from a .deb): that OS package's name.</summary>
+    public string? OwnedBy { get; init; }
 }
