@@ -13,6 +13,9 @@ public sealed class LayeredFileTree : IFileTree
     // Children per directory, so deleting a subtree costs its size, not the size of the image.
     private readonly Dictionary<string, HashSet<string>> _children = new(StringComparer.Ordinal);
     private readonly List<FileNode> _deleted = [];
+
+    /// <summary>Layer content is condensed when a layer is read, before it is cached.</summary>
+    public bool ContentIsCondensed => true;
     private readonly List<string> _warnings = [];
     private readonly IReadOnlyList<LayerSnapshot> _layers;
 

@@ -136,6 +136,11 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
             var content = await tree.ReadAllBytesAsync(target, analyzer.MaxFileSize, ct).ConfigureAwait(false);
             if (content is not null)
             {
+                if (!tree.ContentIsCondensed)
+                {
+                    // Raw files from disk (a rootfs, a project): condense per analyzer, so a large binary is held as its summary.
+                    content = analyzer.Condense(node.Path, content);
+                }
                 // The analyzer sees the path it asked for, and the entry (with its layer) that holds the bytes.
                 files.Add(new AnalyzerFile(node.Path, target, content));
             }

@@ -30,6 +30,12 @@ public interface IFileTree
     /// </summary>
     IReadOnlyList<FileNode> EarlierVersions(string path) => [];
 
+    /// <summary>
+    /// True when the content this tree holds already went through the analyzers' Condense (image layers are condensed
+    /// as they are read and cached); false when content is read raw from disk, and the analyzer host condenses it.
+    /// </summary>
+    bool ContentIsCondensed => false;
+
     /// <summary>Entries deleted by a later layer (whiteouts); empty for trees without layers.</summary>
     IReadOnlyList<FileNode> DeletedNodes { get; }
 
