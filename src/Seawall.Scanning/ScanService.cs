@@ -33,6 +33,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         {
             Layers = image.Layers,
             RepoTags = image.RepoTags,
+            RepoDigests = image.RepoDigests,
             Architecture = image.Config.Architecture,
         };
         return await AnalyzeAsync(tree, artifact, cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,26 @@ internal static class ImageCommand
         var username = new Option<string?>("--username") { Description = "Registry user name (or SEAWALL_USERNAME); default: the Docker config" };
         var password = new Option<string?>("--password") { Description = "Registry password or token (or SEAWALL_PASSWORD)" };
         var insecure = new Option<bool>("--insecure") { Description = "Allow a registry over plain http or with a certificate that does not validate" };
+        // Where a REF is looked for (Seawall.Artifacts.Engine, Seawall.Artifacts.Registry).
+        var imageSrc = new Option<string[]>("--image-src")
+        {
+            Description = "Where to look for REF, in order: docker (the local Docker Engine), remote (the registry); default docker,remote",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var dockerHost = new Option<string?>("--docker-host") { Description = "Docker Engine endpoint: unix:///path or tcp://HOST:PORT (default DOCKER_HOST, else unix:///var/run/docker.sock)" };
+        imageSrc.Validators.Add(result =>
+        {
+            try
+            {
+                ImageSourceResolver.ParseSources(result.GetValueOrDefault<string[]>() ?? []);
+            }
+            catch (ScanException ex)
+            {
+                result.AddError(ex.Message);
+            }
+        });
+        command.Options.Add(imageSrc);
+        command.Options.Add(dockerHost);
         command.Options.Add(username);
         command.Options.Add(password);
         command.Options.Add(insecure);
@@ -57,10 +77,19 @@ internal static class ImageCommand
             {
                 throw new ScanException("--username needs --password (or SEAWALL_PASSWORD)");
             }
-            var pulled = await RegistryImageSource.OpenAsync(refValue, registryOptions, platformValue, token).ConfigureAwait(false);
-            await using (pulled.ConfigureAwait(false))
+            var resolve = new ImageResolveOptions
             {
-                return await service.ScanImageAsync(pulled, token).ConfigureAwait(false);
+                Sources = ImageSourceResolver.ParseSources(parse.GetValue(imageSrc) ?? []),
+                DockerHost = parse.GetValue(dockerHost),
+                Registry = registryOptions,
+                Platform = platformValue,
+                Debug = console.DebugEnabled ? console.Debug : null,
+                Warn = console.Warn,
+            };
+            var image = await ImageSourceResolver.OpenAsync(refValue, resolve, token).ConfigureAwait(false);
+            await using (image.ConfigureAwait(false))
+            {
+                return await service.ScanImageAsync(image, token).ConfigureAwait(false);
             }
         }, ct));
         return command;

@@ -26,7 +26,11 @@ internal static class ScanRunner
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         var progress = new SyncProgress<LayerProgress>(p =>
-            console.Progress($"layer {p.Index + 1}/{p.Count} {p.DiffId[..Math.Min(19, p.DiffId.Length)]}{(p.FromCache ? " (cached)" : string.Empty)}"));
+        {
+            var line = $"layer {p.Index + 1}/{p.Count} {p.DiffId[..Math.Min(19, p.DiffId.Length)]}{(p.FromCache ? " (cached)" : string.Empty)}";
+            console.Progress(line);
+            console.Debug(line);
+        });
         try
         {
             var service = new ScanService(new ScanOptions

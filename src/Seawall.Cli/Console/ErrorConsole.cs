@@ -35,4 +35,18 @@ internal sealed class ErrorConsole(TextWriter stderr, bool quiet)
     }
 
     public void Error(string message) => stderr.WriteLine("error: " + message);
+
+    /// <summary>SEAWALL_DEBUG=1 turns on "debug:" lines: which image source answered, whether the Engine exported, which layers came from the cache.</summary>
+    public bool DebugEnabled { get; } = DebugFigures.Enabled;
+
+    public void Debug(string message)
+    {
+        if (DebugEnabled)
+        {
+            lock (stderr)
+            {
+                stderr.WriteLine("debug: " + message);
+            }
+        }
+    }
 }

@@ -24,6 +24,8 @@ public sealed record ArtifactInfo(string Name, ArtifactType Type, string? Digest
 {
     public IReadOnlyList<LayerRef> Layers { get; init; } = [];
     public IReadOnlyList<string> RepoTags { get; init; } = [];
+    /// <summary>repo@sha256:... names the image has in registries (from the Docker Engine or the pulled manifest).</summary>
+    public IReadOnlyList<string> RepoDigests { get; init; } = [];
     public string? Architecture { get; init; }
 }
 

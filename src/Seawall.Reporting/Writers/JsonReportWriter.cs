@@ -25,6 +25,10 @@ public sealed class JsonReportWriter : IReportWriter
         {
             WriteStrings(w, "repoTags", report.Artifact.RepoTags);
         }
+        if (report.Artifact.RepoDigests.Count > 0)
+        {
+            WriteStrings(w, "repoDigests", report.Artifact.RepoDigests);
+        }
         if (report.Artifact.Layers.Count > 0)
         {
             w.WriteStartArray("layers");
