@@ -2,6 +2,7 @@ using Seawall.Core.Analysis;
 using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
 using Seawall.Inventory.Os;
+using Seawall.Inventory.Rpm;
 
 namespace Seawall.Inventory;
 
@@ -21,5 +22,6 @@ public static class AnalyzerCatalog
         new OsReleaseAnalyzer(),
         new DpkgAnalyzer(),
         new ApkAnalyzer(),
+        new RpmAnalyzer(),
     ];
 }

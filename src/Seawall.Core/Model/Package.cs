@@ -40,4 +40,6 @@ public sealed record Package
     public string? Commit { get; init; }
     /// <summary>For a package found in a file an OS package installed (a Go binary from a .deb): that OS package's name.</summary>
     public string? OwnedBy { get; init; }
+    /// <summary>rpm modularity label of a package built in a module stream (RHEL 8 AppStream); part of its purl.</summary>
+    public string? ModularityLabel { get; init; }
 }

@@ -48,25 +48,45 @@ public static class PurlBuilder
                 }
                 break;
             case "rpm":
-                purlType = "rpm";
-                ns = family.Length > 0 ? family : "redhat";
-                version = package.Release is { Length: > 0 } release ? $"{package.Version}-{release}" : package.Version;
-                if (package.Epoch is > 0)
-                {
-                    qualifiers["epoch"] = package.Epoch.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-                if (os is not null)
-                {
-                    qualifiers["distro"] = $"{family}-{os.Version}";
-                }
-                break;
+                return ForRpm(package, os);
             default:
                 return null;
         }
         return Build(purlType, ns, package.Name, version, qualifiers);
     }
 
-    public static string Build(string type, string? ns, string name, string? version, IReadOnlyDictionary<string, string>? qualifiers = null)
+    /// <summary>
+    /// Trivy's rpm purl: the OS family as namespace, "version-release" as version, and the qualifiers in Trivy's order
+    /// (arch, epoch when not 0, distro, modularitylabel) rather than sorted, so the strings compare equal.
+    /// </summary>
+    private static string ForRpm(Package package, OsInfo? os)
+    {
+        var qualifiers = new List<KeyValuePair<string, string>>();
+        if (!string.IsNullOrEmpty(package.Arch))
+        {
+            qualifiers.Add(new("arch", package.Arch!));
+        }
+        if (package.Epoch is { } epoch and not 0)
+        {
+            qualifiers.Add(new("epoch", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        if (os is not null)
+        {
+            qualifiers.Add(new("distro", $"{os.Family}-{os.Version}"));
+        }
+        if (!string.IsNullOrEmpty(package.ModularityLabel))
+        {
+            qualifiers.Add(new("modularitylabel", package.ModularityLabel!));
+        }
+        // Package.Version already is "version-release" for rpm.
+        return BuildInOrder("rpm", os?.Family, package.Name, package.Version, qualifiers);
+    }
+
+    public static string Build(string type, string? ns, string name, string? version, IReadOnlyDictionary<string, string>? qualifiers = null) =>
+        BuildInOrder(type, ns, name, version, qualifiers?.OrderBy(q => q.Key, StringComparer.Ordinal).ToList());
+
+    /// <summary>Like <see cref="Build"/>, with the qualifiers in the order given.</summary>
+    public static string BuildInOrder(string type, string? ns, string name, string? version, IReadOnlyList<KeyValuePair<string, string>>? qualifiers)
     {
         var sb = new StringBuilder("pkg:").Append(type).Append('/');
         if (!string.IsNullOrEmpty(ns))
@@ -83,7 +103,7 @@ public static class PurlBuilder
         }
         if (qualifiers is { Count: > 0 })
         {
-            sb.Append('?').AppendJoin('&', qualifiers.Where(q => q.Value.Length > 0).OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => q.Key + "=" + Escape(q.Value)));
+            sb.Append('?').AppendJoin('&', qualifiers.Where(q => q.Value.Length > 0).Select(q => q.Key + "=" + Escape(q.Value)));
         }
         return sb.ToString();
     }

@@ -1,0 +1,104 @@
+using Seawall.Core.Analysis;
+using Seawall.Core.FileTree;
+using Seawall.Core.Model;
+using Seawall.Inventory;
+using Seawall.Inventory.Purl;
+using Seawall.Inventory.Rpm;
+using Seawall.Tests.Support;
+
+namespace Seawall.Tests.Inventory;
+
+[Collection(RpmSqliteCollection.Name)]
+public sealed class RpmAnalyzerTests
+{
+    [Theory]
+    [InlineData("var/lib/rpm/rpmdb.sqlite", true)]
+    [InlineData("usr/lib/sysimage/rpm/rpmdb.sqlite", true)]
+    [InlineData("var/lib/rpm/Packages", true)]
+    [InlineData("usr/lib/sysimage/rpm/Packages", true)]
+    [InlineData("var/lib/rpm/Packages.db", true)]
+    [InlineData("usr/lib/sysimage/rpm/Packages.db", true)]
+    [InlineData("var/lib/rpm/Basenames", false)]
+    [InlineData("var/lib/rpm/rpmdb.sqlite-shm", false)]
+    [InlineData("opt/var/lib/rpm/Packages", false)]
+    [InlineData("Packages", false)]
+    public void IsApplicable_OnlyTheDatabaseFiles(string path, bool expected) =>
+        Assert.Equal(expected, new RpmAnalyzer().IsApplicable(path));
+
+    [Fact]
+    public void Catalog_RegistersRpm() =>
+        Assert.Contains(AnalyzerCatalog.OsPackages(), a => a is RpmAnalyzer);
+
+    [Fact]
+    public async Task Analyze_RootfsWithEachFormat_ReportsEveryDatabase()
+    {
+        var root = Directory.CreateTempSubdirectory("seawall-test-rpm-root-");
+        try
+        {
+            Place(root.FullName, "var/lib/rpm/rpmdb.sqlite", "sqlite-go-rpmdb-amazonlinux2023/rpmdb.sqlite");
+            Place(root.FullName, "usr/lib/sysimage/rpm/Packages.db", "ndb-go-rpmdb-sle15-bci/Packages.db");
+            Place(root.FullName, "usr/lib/sysimage/rpm/Packages", "bdb-go-rpmdb-libuuid/Packages");
+            // Not a database at all: one warning, the other databases still count.
+            Directory.CreateDirectory(Path.Combine(root.FullName, "var/lib/rpm"));
+            File.WriteAllText(Path.Combine(root.FullName, "var/lib/rpm/Packages"), "not a database\n");
+
+            var host = new AnalyzerHost([new RpmAnalyzer()]);
+            var sink = await host.RunAsync(DirectoryFileTree.Walk(root.FullName), TestContext.Current.CancellationToken);
+
+            var results = sink.Results.OrderBy(r => r.Target, StringComparer.Ordinal).ToList();
+            Assert.Equal(["usr/lib/sysimage/rpm/Packages", "usr/lib/sysimage/rpm/Packages.db", "var/lib/rpm/rpmdb.sqlite"], results.Select(r => r.Target));
+            Assert.All(results, r => Assert.Equal(("rpm", ResultClass.OsPackages), (r.Type, r.Class)));
+            Assert.Equal([1, 35, 102], results.Select(r => r.Packages.Count));
+            Assert.All(results, r => Assert.All(r.Packages, p => Assert.Equal(r.Target, p.FilePath)));
+            var warning = Assert.Single(sink.Warnings);
+            Assert.StartsWith("var/lib/rpm/Packages: not an rpm database", warning, StringComparison.Ordinal);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Purl_EpochPackage_MatchesTrivyForm()
+    {
+        var result = RpmPackageReader.Read(File.ReadAllBytes(SharedData.Require("rpmdb-fixtures/sqlite-go-rpmdb-amazonlinux2023/rpmdb.sqlite")));
+        var os = new OsInfo("amazon", "2023");
+        var openssl = result.Packages.Single(p => p.Name == "openssl-libs");
+        Assert.Equal("pkg:rpm/amazon/openssl-libs@3.0.8-1.amzn2023.0.4?arch=x86_64&epoch=1&distro=amazon-2023", PurlBuilder.ForOsPackage("rpm", openssl, os));
+        var libstdcxx = result.Packages.Single(p => p.Name == "libstdc++");
+        Assert.Equal("pkg:rpm/amazon/libstdc%2B%2B@11.3.1-4.amzn2023.0.3?arch=x86_64&distro=amazon-2023", PurlBuilder.ForOsPackage("rpm", libstdcxx, os));
+    }
+
+    [Fact]
+    public void Purl_ModularPackage_AddsTheModularityLabelLast()
+    {
+        var package = new Package { Name = "nodejs", Version = "16.14.0-3.module+el8.5.0+14304+bbd4ef13", Epoch = 1, Release = "3.module+el8.5.0+14304+bbd4ef13", Arch = "x86_64", ModularityLabel = "nodejs:16:8050020220110:b8c2f5e0" };
+        Assert.Equal(
+            "pkg:rpm/redhat/nodejs@16.14.0-3.module%2Bel8.5.0%2B14304%2Bbbd4ef13?arch=x86_64&epoch=1&distro=redhat-8.5&modularitylabel=nodejs:16:8050020220110:b8c2f5e0",
+            PurlBuilder.ForOsPackage("rpm", package, new OsInfo("redhat", "8.5")));
+    }
+
+    [Theory]
+    [InlineData("util-linux-2.32.1-42.el8_8.src.rpm", "util-linux", "2.32.1", "42.el8_8")]
+    [InlineData("dive-0.9.2-1.src.rpm", "dive", "0.9.2", "1")]
+    [InlineData("python-dateutil-2.8.1-3.amzn2023.0.3.src.rpm", "python-dateutil", "2.8.1", "3.amzn2023.0.3")]
+    public void SplitSourceRpm_NameVersionRelease(string file, string name, string version, string release) =>
+        Assert.Equal((name, version, release), RpmPackageReader.SplitSourceRpm(file));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("nodots")]
+    [InlineData("a.src.rpm")]
+    [InlineData("a-1.src.rpm")]
+    [InlineData("-1-2.src.rpm")]
+    public void SplitSourceRpm_Malformed_IsNull(string? file) => Assert.Null(RpmPackageReader.SplitSourceRpm(file));
+
+    private static void Place(string root, string path, string fixture)
+    {
+        var target = Path.Combine(root, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Copy(SharedData.Require(Path.Combine("rpmdb-fixtures", fixture)), target);
+    }
+}
