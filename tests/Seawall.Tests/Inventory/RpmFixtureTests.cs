@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json;
 using Seawall.Core.Model;
 using Seawall.Inventory.Rpm;
@@ -91,6 +92,67 @@ public sealed class RpmFixtureTests
         var files = want.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()!.TrimStart('/')).ToList();
         Assert.True(files.Count > 0);
         Assert.Equal(files, package.InstalledFiles);
+    }
+
+    /// <summary>
+    /// No big-endian BerkeleyDB file (s390x, ppc64) is in the corpus, so one is made from a little-endian one by swapping
+    /// every page field libdb writes in host order. The rpm headers inside are big-endian in both.
+    /// </summary>
+    [Theory]
+    [InlineData("bdb-go-rpmdb-libuuid/Packages")]
+    [InlineData("bdb-preflight-tzdata/Packages")]
+    [InlineData("bdb-scalibr-epoch/Packages")]
+    public void Read_BerkeleyDbSwappedToBigEndian_ReadsTheSamePackages(string db)
+    {
+        var little = File.ReadAllBytes(SharedData.Require(Path.Combine(Folder, db)));
+        var big = SwapBerkeleyDbByteOrder(little);
+        Assert.NotEqual(little, big);
+        var expected = RpmPackageReader.Read(little).Packages;
+        var actual = RpmPackageReader.Read(big).Packages;
+        Assert.Equal(expected.Select(Nevra), actual.Select(Nevra));
+        Assert.Equal(expected.SelectMany(p => p.InstalledFiles), actual.SelectMany(p => p.InstalledFiles));
+    }
+
+    private static byte[] SwapBerkeleyDbByteOrder(byte[] source)
+    {
+        var b = (byte[])source.Clone();
+        void U32(int at) => BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(at), BinaryPrimitives.ReadUInt32LittleEndian(source.AsSpan(at)));
+        void U16(int at) => BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(at), BinaryPrimitives.ReadUInt16LittleEndian(source.AsSpan(at)));
+        // Metadata page: page number, magic, version, page size, free list, last page, partitions, counts, flags, hash fields.
+        foreach (var at in new[] { 8, 12, 16, 20, 28, 32, 36, 40, 44, 48, 72, 76, 80, 84, 88, 92 })
+        {
+            U32(at);
+        }
+        var pageSize = (int)BinaryPrimitives.ReadUInt32LittleEndian(source.AsSpan(20));
+        for (var page = pageSize; page + pageSize <= source.Length; page += pageSize)
+        {
+            U32(page + 8);
+            U32(page + 12);
+            U32(page + 16);
+            U16(page + 20);
+            U16(page + 22);
+            if (source[page + 25] is not (2 or 13))
+            {
+                continue;
+            }
+            int entries = BinaryPrimitives.ReadUInt16LittleEndian(source.AsSpan(page + 20));
+            for (var i = 0; i < entries; i++)
+            {
+                U16(page + 26 + (2 * i));
+                var item = page + BinaryPrimitives.ReadUInt16LittleEndian(source.AsSpan(page + 26 + (2 * i)));
+                if (source[item] == 3)
+                {
+                    U32(item + 4);
+                    U32(item + 8);
+                }
+                else if (i % 2 == 0 && source[item] == 1)
+                {
+                    // Keys are rpm header instance numbers, stored in host order.
+                    U32(item + 1);
+                }
+            }
+        }
+        return b;
     }
 
     private static void AssertFields(string db, JsonElement want, Package got)
