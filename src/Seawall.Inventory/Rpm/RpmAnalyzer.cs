@@ -22,12 +22,16 @@ public sealed class RpmAnalyzer : IAnalyzer
 
     public string Id => "rpm";
 
+    /// <summary>Also bump when <see cref="RpmPackageReader.TagsRead"/> changes: cached layers hold condensed databases.</summary>
     public int Version => 1;
 
     /// <summary>Real databases reach a few hundred MB on large hosts (BerkeleyDB files are sparse and padded).</summary>
     public long MaxFileSize => 512L * 1024 * 1024;
 
     public bool IsApplicable(string path) => DatabasePaths.Contains(path);
+
+    /// <summary>Image layers keep each rpm database as the few tags the reader uses (see <see cref="RpmCondenser"/>).</summary>
+    public byte[] Condense(string path, byte[] content) => RpmCondenser.Condense(content);
 
     public async Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken)
     {

@@ -126,6 +126,9 @@ internal sealed class RpmHeader
 
     public bool Has(int tag) => _entries.ContainsKey(tag);
 
+    /// <summary>The stored type of a tag (6 string, 8 string array, 9 i18n string, 4 int32, ...), or null when absent.</summary>
+    public int? TypeOf(int tag) => _entries.TryGetValue(tag, out var entry) ? entry.Type : null;
+
     /// <summary>A STRING tag, or the first string of a STRING_ARRAY or I18NSTRING (the C locale); null when absent.</summary>
     public string? GetString(int tag)
     {

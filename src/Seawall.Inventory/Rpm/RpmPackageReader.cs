@@ -27,6 +27,13 @@ public static class RpmPackageReader
     private const int TagDirNames = 1118;
     private const int TagModularityLabel = 5096;
 
+    /// <summary>Every tag this reader looks at: the condensed form of a database keeps these and nothing else.</summary>
+    internal static readonly IReadOnlyList<int> TagsRead =
+    [
+        TagName, TagVersion, TagRelease, TagEpoch, TagVendor, TagLicense, TagArch, TagOldFileNames, TagSourceRpm,
+        TagProvideName, TagRequireName, TagDirIndexes, TagBaseNames, TagDirNames, TagModularityLabel,
+    ];
+
     /// <summary>Warnings name at most this many bad headers, then a count: a hostile file must not flood the report.</summary>
     private const int MaxHeaderWarnings = 5;
 

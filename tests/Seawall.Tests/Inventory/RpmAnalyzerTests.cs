@@ -95,6 +95,50 @@ public sealed class RpmAnalyzerTests
     [InlineData("-1-2.src.rpm")]
     public void SplitSourceRpm_Malformed_IsNull(string? file) => Assert.Null(RpmPackageReader.SplitSourceRpm(file));
 
+    public static TheoryData<string> Databases() =>
+    [
+        "bdb-syft-dive/Packages",
+        "bdb-scalibr-epoch/Packages",
+        "bdb-go-rpmdb-libuuid/Packages",
+        "bdb-preflight-tzdata/Packages",
+        "ndb-go-rpmdb-sle15-bci/Packages.db",
+        "sqlite-go-rpmdb-amazonlinux2023/rpmdb.sqlite",
+        "sqlite-preflight-tzdata/rpmdb.sqlite",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public void Condense_Fixture_IsSmallerAndReadsTheSame(string db)
+    {
+        var original = File.ReadAllBytes(SharedData.Require(Path.Combine("rpmdb-fixtures", db)));
+        var condensed = new RpmAnalyzer().Condense("var/lib/rpm/Packages", original);
+        Assert.True(condensed.Length * 3 < original.Length, $"{db}: {original.Length} bytes condensed only to {condensed.Length}");
+        Assert.Equal(RpmDatabaseFormat.Ndb, RpmPackageReader.Read(condensed).Format);
+        var expected = RpmPackageReader.Read(original);
+        var actual = RpmPackageReader.Read(condensed);
+        Assert.Empty(actual.Warnings);
+        Assert.Equal(expected.Packages.Count, actual.Packages.Count);
+        for (var i = 0; i < expected.Packages.Count; i++)
+        {
+            Assert.Equal(Flatten(expected.Packages[i]), Flatten(actual.Packages[i]));
+        }
+    }
+
+    [Fact]
+    public void Condense_BrokenDatabase_IsKeptWhole()
+    {
+        var content = File.ReadAllBytes(SharedData.Require("rpmdb-fixtures/ndb-go-rpmdb-sle15-bci/Packages.db"));
+        var truncated = content[..(content.Length / 2)];
+        Assert.Same(truncated, new RpmAnalyzer().Condense("var/lib/rpm/Packages.db", truncated));
+        var garbage = "not a database"u8.ToArray();
+        Assert.Same(garbage, new RpmAnalyzer().Condense("var/lib/rpm/Packages", garbage));
+    }
+
+    /// <summary>Records compare lists by reference; this spells every field out.</summary>
+    private static string Flatten(Package p) => string.Join('|',
+        p.Name, p.Version, p.Epoch, p.Release, p.Arch, p.SourceName, p.SourceVersion, p.Maintainer, p.ModularityLabel,
+        string.Join(',', p.Licenses), string.Join(',', p.DependsOn), string.Join(',', p.InstalledFiles));
+
     private static void Place(string root, string path, string fixture)
     {
         var target = Path.Combine(root, path);
