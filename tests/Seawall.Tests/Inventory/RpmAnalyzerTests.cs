@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+using Seawall.Artifacts.Layers;
 using Seawall.Core.Analysis;
 using Seawall.Core.FileTree;
 using Seawall.Core.Model;
@@ -94,6 +96,77 @@ public sealed class RpmAnalyzerTests
     [InlineData("a-1.src.rpm")]
     [InlineData("-1-2.src.rpm")]
     public void SplitSourceRpm_Malformed_IsNull(string? file) => Assert.Null(RpmPackageReader.SplitSourceRpm(file));
+
+    /// <summary>
+    /// Layer 0 holds Amazon Linux 2023's database without bash and zlib (a raw SQLite file); layer 1 the whole database,
+    /// condensed as image layers keep it. Packages belong to the layer they first appear in.
+    /// </summary>
+    [Fact]
+    public async Task Analyze_TwoLayers_AttributesPackagesToTheLayerThatAddedThem()
+    {
+        const string db = "var/lib/rpm/rpmdb.sqlite";
+        var full = File.ReadAllBytes(SharedData.Require("rpmdb-fixtures/sqlite-go-rpmdb-amazonlinux2023/rpmdb.sqlite"));
+        var earlier = WithoutPackages(full, "bash", "zlib");
+        var layers = new[]
+        {
+            Snapshot(new LayerRef(0, "sha256:" + new string('a', 64), "FROM amazonlinux:2023"), db, earlier),
+            Snapshot(new LayerRef(1, "sha256:" + new string('b', 64), "RUN dnf install -y bash zlib"), db, new RpmAnalyzer().Condense(db, full)),
+        };
+        var sink = await new AnalyzerHost([new RpmAnalyzer()]).RunAsync(new LayeredFileTree(layers), TestContext.Current.CancellationToken);
+
+        Assert.Equal(100, RpmPackageReader.Read(earlier).Packages.Count);
+        var packages = Assert.Single(sink.Results).Packages;
+        Assert.Equal(102, packages.Count);
+        Assert.Equal(["bash", "zlib"], packages.Where(p => p.Layer?.Index == 1).Select(p => p.Name));
+        Assert.All(packages.Where(p => p.Name is not ("bash" or "zlib")), p => Assert.Equal(0, p.Layer?.Index));
+        Assert.Empty(sink.Warnings);
+    }
+
+    private static LayerSnapshot Snapshot(LayerRef layer, string path, byte[] content)
+    {
+        var snapshot = new LayerSnapshot { Layer = layer };
+        foreach (var dir in new[] { "var", "var/lib", "var/lib/rpm" })
+        {
+            snapshot.Nodes.Add(new FileNode(dir, FileKind.Directory, 0, 0x1ED, null, layer));
+        }
+        snapshot.Nodes.Add(new FileNode(path, FileKind.Regular, content.Length, 0x1A4, null, layer));
+        snapshot.Contents[path] = content;
+        return snapshot;
+    }
+
+    private static byte[] WithoutPackages(byte[] database, params string[] names)
+    {
+        var dir = Directory.CreateTempSubdirectory("seawall-test-rpm-edit-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "rpmdb.sqlite");
+            File.WriteAllBytes(path, database);
+            // The index tables refer to Packages by foreign key; the reader only reads Packages, so the Name rows may dangle.
+            using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, ForeignKeys = false }.ToString()))
+            {
+                connection.Open();
+                using (var journal = connection.CreateCommand())
+                {
+                    // A rollback journal, so the edit lands in the one file this test keeps.
+                    journal.CommandText = "PRAGMA journal_mode=DELETE";
+                    journal.ExecuteScalar();
+                }
+                using var delete = connection.CreateCommand();
+                // rpm's Name index maps each package name to its row (hnum) in Packages.
+                delete.CommandText = $"DELETE FROM Packages WHERE hnum IN (SELECT hnum FROM Name WHERE key IN ({string.Join(',', names.Select((_, i) => "$n" + i))}))";
+                for (var i = 0; i < names.Length; i++)
+                {
+                    delete.Parameters.AddWithValue("$n" + i, names[i]);
+                }
+                Assert.Equal(names.Length, delete.ExecuteNonQuery());
+            }
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 
     public static TheoryData<string> Databases() =>
     [
