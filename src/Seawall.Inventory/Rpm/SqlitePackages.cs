@@ -35,12 +35,19 @@ internal static class SqlitePackages
             connection.Open();
             using (var check = connection.CreateCommand())
             {
-                // Only a real table: a view could run arbitrary queries against a crafted file.
-                check.CommandText = "SELECT type FROM sqlite_master WHERE name = 'Packages'";
-                var type = check.ExecuteScalar() as string;
-                if (type != "table")
+                // The schema comes from the image: its functions must not run, and Packages must be a plain table,
+                // since a view or a virtual table could run arbitrary queries against a crafted file.
+                check.CommandText = "PRAGMA trusted_schema = OFF; SELECT type, sql FROM sqlite_master WHERE name = 'Packages'";
+                using var schema = check.ExecuteReader();
+                if (!schema.Read())
                 {
-                    throw new ScanException(type is null ? "SQLite database has no Packages table" : $"SQLite Packages is a {type}, not a table");
+                    throw new ScanException("SQLite database has no Packages table");
+                }
+                var type = schema.IsDBNull(0) ? "object" : schema.GetString(0);
+                var sql = schema.IsDBNull(1) ? string.Empty : schema.GetString(1);
+                if (type != "table" || sql.Contains("VIRTUAL", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ScanException($"SQLite Packages is a {(type == "table" ? "virtual table" : type)}, not a table");
                 }
             }
             var blobs = new List<ReadOnlyMemory<byte>>();

@@ -203,8 +203,11 @@ public sealed class RpmHostileTests
         Assert.Equal(["rpm header 2 skipped: header declares 100000 index entries, over the limit of 65535"], result.Warnings);
     }
 
-    [Fact]
-    public void Read_SqliteWithPackagesAsAView_IsRefused()
+    [Theory]
+    [InlineData("CREATE VIEW Packages AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS hnum, x AS blob FROM c", "SQLite Packages is a view, not a table")]
+    [InlineData("CREATE VIRTUAL TABLE Packages USING fts5(hnum, blob)", "SQLite Packages is a virtual table, not a table")]
+    [InlineData("CREATE TABLE Other (x)", "SQLite database has no Packages table")]
+    public void Read_SqliteWithoutAPlainPackagesTable_IsRefused(string schema, string message)
     {
         using var dir = new TestTempDir();
         var path = Path.Combine(dir.Path, "rpmdb.sqlite");
@@ -212,11 +215,11 @@ public sealed class RpmHostileTests
         {
             connection.Open();
             using var create = connection.CreateCommand();
-            create.CommandText = "CREATE VIEW Packages AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS hnum, x AS blob FROM c";
+            create.CommandText = schema;
             create.ExecuteNonQuery();
         }
         var ex = Assert.ThrowsAny<ScanException>(() => RpmPackageReader.Read(File.ReadAllBytes(path)));
-        Assert.Equal("SQLite Packages is a view, not a table", ex.Message);
+        Assert.Equal(message, ex.Message);
     }
 
     [Fact]
