@@ -9,10 +9,15 @@ public static class SbomIds
 {
     public static string ToolVersion => typeof(SbomIds).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
 
-    /// <summary>A UUID derived from the report's content (RFC 9562 layout, version 8: custom).</summary>
-    public static Guid ContentUuid(ScanReport report)
+    /// <summary>
+    /// A UUID derived from the report's content and the document's creation time (RFC 9562 layout, version 8: custom).
+    /// The time is part of it because CycloneDX serial numbers and SPDX namespaces must differ between two runs on
+    /// the same content; with SOURCE_DATE_EPOCH fixed, the same scan still gives the same document byte for byte.
+    /// </summary>
+    public static Guid DocumentUuid(ScanReport report, DateTimeOffset created)
     {
-        var sb = new StringBuilder(report.Artifact.Name).Append('\n').Append(report.Artifact.Digest);
+        var sb = new StringBuilder(report.Artifact.Name).Append('\n').Append(report.Artifact.Digest)
+            .Append('\n').Append(created.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var p in report.Results.SelectMany(r => r.Packages))
         {
             sb.Append('\n').Append(p.Purl ?? p.Name + "@" + p.Version);
@@ -23,14 +28,8 @@ public static class SbomIds
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 
-    /// <summary>Creation time: SOURCE_DATE_EPOCH when set (reproducible builds convention), else now.</summary>
-    public static DateTimeOffset CreatedAt(TimeProvider time)
-    {
-        var epoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        return long.TryParse(epoch, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : time.GetUtcNow();
-    }
+    /// <summary>The document's creation time in whole seconds, as the documents print it.</summary>
+    public static DateTimeOffset CreatedAt(TimeProvider time) => DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
 
     /// <summary>All packages with a unique reference each; a purl seen twice (two databases) gets a suffix.</summary>
     public static List<(ScanResult Result, Package Package, string Ref)> Components(ScanReport report)

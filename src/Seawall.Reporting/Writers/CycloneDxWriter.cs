@@ -10,6 +10,7 @@ namespace Seawall.Reporting.Writers;
 /// package are components; the layer that brought a package in is a set of "seawall:layer:*" properties;
 /// dependencies come from the package managers' own dependency fields.
 /// </summary>
+/// <param name="time">The clock the document is stamped with; by default SOURCE_DATE_EPOCH or the real time.</param>
 public sealed class CycloneDxWriter(TimeProvider? time = null) : IReportWriter
 {
     public string Format => "cyclonedx";
@@ -17,6 +18,7 @@ public sealed class CycloneDxWriter(TimeProvider? time = null) : IReportWriter
     public async Task WriteAsync(ScanReport report, Stream output, CancellationToken cancellationToken)
     {
         var components = SbomIds.Components(report);
+        var created = SbomIds.CreatedAt(time ?? SourceDateEpochClock.FromEnvironment());
         var rootRef = "seawall:artifact:" + (report.Artifact.Digest ?? report.Artifact.Name);
         var osRef = report.Os is { } os ? $"seawall:os:{os.Family}@{os.Version}" : null;
 
@@ -25,11 +27,11 @@ public sealed class CycloneDxWriter(TimeProvider? time = null) : IReportWriter
         w.WriteString("$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
         w.WriteString("bomFormat", "CycloneDX");
         w.WriteString("specVersion", "1.6");
-        w.WriteString("serialNumber", "urn:uuid:" + SbomIds.ContentUuid(report).ToString("D"));
+        w.WriteString("serialNumber", "urn:uuid:" + SbomIds.DocumentUuid(report, created).ToString("D"));
         w.WriteNumber("version", 1);
 
         w.WriteStartObject("metadata");
-        w.WriteString("timestamp", SbomIds.CreatedAt(time ?? TimeProvider.System).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        w.WriteString("timestamp", created.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
         w.WriteStartObject("tools");
         w.WriteStartArray("components");
         w.WriteStartObject();

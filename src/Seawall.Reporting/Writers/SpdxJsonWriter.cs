@@ -11,6 +11,7 @@ namespace Seawall.Reporting.Writers;
 /// OS and every package; package dependencies are DEPENDS_ON relationships; the layer goes in an annotation-free
 /// "attributionTexts" line so it survives tools that drop comments.
 /// </summary>
+/// <param name="time">The clock the document is stamped with; by default SOURCE_DATE_EPOCH or the real time.</param>
 public sealed class SpdxJsonWriter(TimeProvider? time = null) : IReportWriter
 {
     public string Format => "spdx-json";
@@ -18,6 +19,7 @@ public sealed class SpdxJsonWriter(TimeProvider? time = null) : IReportWriter
     public async Task WriteAsync(ScanReport report, Stream output, CancellationToken cancellationToken)
     {
         var components = SbomIds.Components(report);
+        var created = SbomIds.CreatedAt(time ?? SourceDateEpochClock.FromEnvironment());
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < components.Count; i++)
         {
@@ -33,12 +35,12 @@ public sealed class SpdxJsonWriter(TimeProvider? time = null) : IReportWriter
         w.WriteString("dataLicense", "CC0-1.0");
         w.WriteString("SPDXID", "SPDXRef-DOCUMENT");
         w.WriteString("name", report.Artifact.Name);
-        w.WriteString("documentNamespace", $"https://seawall.dev/spdx/{Uri.EscapeDataString(report.Artifact.Name)}-{SbomIds.ContentUuid(report):D}");
+        w.WriteString("documentNamespace", $"https://seawall.dev/spdx/{Uri.EscapeDataString(report.Artifact.Name)}-{SbomIds.DocumentUuid(report, created):D}");
         w.WriteStartObject("creationInfo");
         w.WriteStartArray("creators");
         w.WriteStringValue("Tool: seawall-" + SbomIds.ToolVersion);
         w.WriteEndArray();
-        w.WriteString("created", SbomIds.CreatedAt(time ?? TimeProvider.System).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        w.WriteString("created", created.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
         w.WriteEndObject();
 
         w.WriteStartArray("packages");
@@ -66,7 +68,7 @@ public sealed class SpdxJsonWriter(TimeProvider? time = null) : IReportWriter
             w.WriteString("versionInfo", os.Version);
             w.WriteString("downloadLocation", "NONE");
             w.WriteBoolean("filesAnalyzed", false);
-            w.WriteString("primaryPackagePurpose", "OPERATING-SYSTEM");
+            w.WriteString("primaryPackagePurpose", "OPERATING_SYSTEM");
             w.WriteEndObject();
         }
         foreach (var (result, p, bomRef) in components)
