@@ -18,7 +18,7 @@ public static class TestImageBuilder
 {
     private static readonly DateTimeOffset FixedTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
 
-    /// <summary>Reads a text file of the shared corpus or the host into a layer's file map.</summary>
+    /// <summary>A text file's content, UTF-8.</summary>
     public static byte[] Text(string content) => Encoding.UTF8.GetBytes(content);
 
     /// <summary>An OCI image layout as a directory; returns the image config digest (the image id).</summary>
