@@ -28,6 +28,9 @@ public static class LicenseNames
         ["Python-2.0"] = "Python-2.0", ["PSF-2.0"] = "PSF-2.0", ["Ruby"] = "Ruby", ["PHP-3.01"] = "PHP-3.01", ["Vim"] = "Vim",
     };
 
+    /// <summary>Every SPDX id the table maps to (tests check each against the SPDX licence list).</summary>
+    internal static IEnumerable<string> MappedIds => Known.Values.Distinct(StringComparer.Ordinal);
+
     /// <summary>The SPDX id for a declared licence, or null when it is not one we can name with confidence.</summary>
     public static string? SpdxId(string declared) => Known.GetValueOrDefault(declared.Trim());
 }

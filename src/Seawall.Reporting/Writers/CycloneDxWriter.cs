@@ -80,18 +80,12 @@ public sealed class CycloneDxWriter(TimeProvider? time = null) : IReportWriter
             if (p.Licenses.Count > 0)
             {
                 w.WriteStartArray("licenses");
-                foreach (var license in p.Licenses)
+                // Two declared names can be one licence ("Apache-2" and "Apache-2.0"): list each once.
+                foreach (var (isId, value) in p.Licenses.Select(l => LicenseNames.SpdxId(l) is { } id ? (true, id) : (false, l)).Distinct())
                 {
                     w.WriteStartObject();
                     w.WriteStartObject("license");
-                    if (LicenseNames.SpdxId(license) is { } id)
-                    {
-                        w.WriteString("id", id);
-                    }
-                    else
-                    {
-                        w.WriteString("name", license);
-                    }
+                    w.WriteString(isId ? "id" : "name", value);
                     w.WriteEndObject();
                     w.WriteEndObject();
                 }

@@ -173,16 +173,30 @@ public sealed class SpdxJsonWriter(TimeProvider? time = null) : IReportWriter
                 parts.Add(id);
                 continue;
             }
-            var sb = new StringBuilder("LicenseRef-");
-            foreach (var c in license)
-            {
-                sb.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '-');
-            }
-            var refId = sb.ToString();
-            extracted[refId] = license;
-            parts.Add(refId);
+            parts.Add(LicenseRef(license, extracted));
         }
         return string.Join(" AND ", parts.Distinct(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// A LicenseRef- id for a licence SPDX has no id for, listed in hasExtractedLicensingInfos. Two names that
+    /// spell to the same id ("public domain", "public-domain") get numbered ids, so neither text is lost.
+    /// </summary>
+    private static string LicenseRef(string license, SortedDictionary<string, string> extracted)
+    {
+        var sb = new StringBuilder("LicenseRef-");
+        foreach (var c in license)
+        {
+            sb.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '-');
+        }
+        var baseId = sb.ToString();
+        var refId = baseId;
+        for (var n = 2; extracted.TryGetValue(refId, out var existing) && existing != license; n++)
+        {
+            refId = $"{baseId}-{n.ToString(CultureInfo.InvariantCulture)}";
+        }
+        extracted[refId] = license;
+        return refId;
     }
 
     private static void Relationship(Utf8JsonWriter w, string from, string type, string to)
