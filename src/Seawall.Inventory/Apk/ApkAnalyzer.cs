@@ -12,7 +12,7 @@ public sealed class ApkAnalyzer : IAnalyzer
 
     public string Id => "apk";
 
-    public int Version => 1;
+    public int Version => 2;
 
     public bool IsApplicable(string path) => path == DatabasePaths[0] || path == DatabasePaths[1];
 
@@ -35,12 +35,41 @@ public sealed class ApkAnalyzer : IAnalyzer
 
     private long MaxFileSizeBytes => ((IAnalyzer)this).MaxFileSize;
 
+    /// <summary>
+    /// Parses the database. Dependencies (D:) name packages, shared libraries ("so:libc.musl-x86_64.so.1"),
+    /// commands ("cmd:sh") or files ("/bin/sh"); each is resolved to the installed package that provides it (its
+    /// name, or a p: entry), as apk itself resolves them. Conflicts ("!name") and needs nothing provides are dropped.
+    /// </summary>
     public static IEnumerable<Package> Parse(byte[] content)
     {
+        var entries = ParseEntries(content);
+        var providers = new Dictionary<string, string>(StringComparer.Ordinal);
+        // A package's own name wins over another package's p: entry for it.
+        foreach (var (package, _, _) in entries)
+        {
+            providers.TryAdd(package.Name, package.Name);
+        }
+        foreach (var (package, provides, _) in entries)
+        {
+            foreach (var name in provides)
+            {
+                providers.TryAdd(name, package.Name);
+            }
+        }
+        return entries.Select(e => e.Package with
+        {
+            DependsOn = [.. e.Depends.Select(d => providers.GetValueOrDefault(d)).OfType<string>().Where(d => d != e.Package.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+        });
+    }
+
+    private static List<(Package Package, List<string> Provides, List<string> Depends)> ParseEntries(byte[] content)
+    {
         var text = Encoding.UTF8.GetString(content);
+        var entries = new List<(Package, List<string>, List<string>)>();
         var fields = new Dictionary<char, string>();
         var files = new List<string>();
         var depends = new List<string>();
+        var provides = new List<string>();
         var dir = string.Empty;
         foreach (var raw in text.Split('\n').Append(string.Empty))
         {
@@ -50,7 +79,7 @@ public sealed class ApkAnalyzer : IAnalyzer
                 if (fields.TryGetValue('P', out var name) && fields.TryGetValue('V', out var version))
                 {
                     var origin = fields.GetValueOrDefault('o') ?? name;
-                    yield return new Package
+                    entries.Add((new Package
                     {
                         Name = name,
                         Version = version,
@@ -60,12 +89,12 @@ public sealed class ApkAnalyzer : IAnalyzer
                         Licenses = SplitLicense(fields.GetValueOrDefault('L')),
                         Maintainer = fields.GetValueOrDefault('m'),
                         InstalledFiles = [.. files],
-                        DependsOn = [.. depends],
-                    };
+                    }, [.. provides], [.. depends]));
                 }
                 fields.Clear();
                 files.Clear();
                 depends.Clear();
+                provides.Clear();
                 dir = string.Empty;
                 continue;
             }
@@ -86,16 +115,25 @@ public sealed class ApkAnalyzer : IAnalyzer
                     }
                     break;
                 case 'D':
-                    // "so:libc.musl-x86_64.so.1 busybox>1.0": keep package names; library needs (so:, cmd:, pc:) name providers, not packages.
-                    depends.AddRange(value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                        .Where(d => !d.Contains(':', StringComparison.Ordinal) && !d.StartsWith('!'))
-                        .Select(d => d.Split('<', '>', '=', '~')[0]));
+                    // "musl>=1.2.3 so:libc.musl-x86_64.so.1 /bin/sh !conflict": the name before any version constraint.
+                    depends.AddRange(value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(d => !d.StartsWith('!')).Select(WithoutConstraint));
+                    break;
+                case 'p':
+                    // "so:libssl.so.3=3 cmd:openssl=3.1.0-r4 /bin/sh"
+                    provides.AddRange(value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(WithoutConstraint));
                     break;
                 default:
                     fields[line[0]] = value;
                     break;
             }
         }
+        return entries;
+    }
+
+    private static string WithoutConstraint(string token)
+    {
+        var end = token.IndexOfAny(['<', '>', '=', '~']);
+        return end < 0 ? token : token[..end];
     }
 
     /// <summary>apk writes SPDX expressions ("MIT AND BSD-2-Clause") or space-separated ids.</summary>

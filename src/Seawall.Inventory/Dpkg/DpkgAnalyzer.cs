@@ -18,7 +18,7 @@ public sealed class DpkgAnalyzer : IAnalyzer
 
     public string Id => "dpkg";
 
-    public int Version => 2;
+    public int Version => 3;
 
     public long MaxFileSize => 64L * 1024 * 1024;
 
@@ -151,7 +151,11 @@ public sealed class DpkgAnalyzer : IAnalyzer
         }
     }
 
-    /// <summary>Package names from Depends and Pre-Depends; alternatives ("a | b") keep the first choice.</summary>
+    /// <summary>
+    /// Package names from Depends and Pre-Depends, arch qualifiers (":any") and version constraints dropped. Every
+    /// alternative of "a | b" is named: the SBOM writers keep the ones installed, so the graph shows whichever
+    /// package satisfies the dependency (as Trivy's does), not only the first choice when that one is absent.
+    /// </summary>
     private static IReadOnlyList<string> Dependencies(Dictionary<string, string> para)
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);
@@ -161,11 +165,11 @@ public sealed class DpkgAnalyzer : IAnalyzer
             {
                 continue;
             }
-            foreach (var clause in value.Split(','))
+            foreach (var alternative in value.Split(',', '|'))
             {
-                var first = clause.Split('|')[0].Trim();
-                var end = first.IndexOfAny([' ', '(', ':', '[']);
-                var dep = end < 0 ? first : first[..end];
+                var choice = alternative.Trim();
+                var end = choice.IndexOfAny([' ', '(', ':', '[']);
+                var dep = end < 0 ? choice : choice[..end];
                 if (dep.Length > 0)
                 {
                     names.Add(dep);

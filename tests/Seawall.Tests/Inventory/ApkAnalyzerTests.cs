@@ -38,4 +38,18 @@ public sealed class ApkAnalyzerTests
         }
         Assert.True(checkedCases > 0, "no apk fixture case was checked");
     }
+
+    [Fact]
+    public void Parse_ScalibrAlpineFixture_ResolvesDependenciesThroughProvides()
+    {
+        var packages = ApkAnalyzer.Parse(File.ReadAllBytes(SharedData.Require("scalibr-os-dotnet-fixtures/extractor/filesystem/os/apk/testdata/installed")))
+            .ToDictionary(p => p.Name, p => p.DependsOn);
+        // D:alpine-baselayout-data=3.4.3-r1 /bin/sh -- busybox-binsh provides /bin/sh.
+        Assert.Equal(["alpine-baselayout-data", "busybox-binsh"], packages["alpine-baselayout"]);
+        // D:musl>=1.2.3_git20230424 ca-certificates-bundle so:libc.musl-x86_64.so.1 so:libcrypto.so.3 so:libssl.so.3 so:libz.so.1
+        Assert.Equal(["ca-certificates-bundle", "libcrypto3", "libssl3", "musl", "zlib"], packages["apk-tools"]);
+        Assert.Equal(["musl"], packages["busybox"]);
+        Assert.Equal(["libcrypto3", "musl"], packages["libssl3"]);
+        Assert.Empty(packages["musl"]);
+    }
 }

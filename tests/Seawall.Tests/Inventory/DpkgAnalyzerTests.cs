@@ -58,6 +58,22 @@ public sealed class DpkgAnalyzerTests
     }
 
     [Fact]
+    public void Parse_ScalibrValidStatus_NamesEveryAlternativeAndDropsConstraints()
+    {
+        var packages = DpkgAnalyzer.Parse(File.ReadAllBytes(SharedData.Require(FixtureDir + "/testdata/dpkg/valid"))).ToDictionary(p => p.Name, p => p.DependsOn);
+        // Depends: default-dbus-system-bus | dbus-system-bus, libaccountsservice0 (= 22.08.8-6), libc6 (>= 2.34), ...
+        Assert.Equal(["dbus-system-bus", "default-dbus-system-bus", "libaccountsservice0", "libc6", "libglib2.0-0", "libpolkit-gobject-1-0"], packages["accountsservice"]);
+        Assert.Equal(["libacl1", "libc6"], packages["acl"]);
+    }
+
+    [Fact]
+    public void Parse_PreDependsAndArchQualifier_AreDependencies()
+    {
+        var status = "Package: cppcheck\nStatus: install ok installed\nVersion: 2.10-2\nPre-Depends: libc6 (>= 2.36)\nDepends: python3:any, libpcre3 | libpcre2-8-0\n"u8.ToArray();
+        Assert.Equal(["libc6", "libpcre2-8-0", "libpcre3", "python3"], Assert.Single(DpkgAnalyzer.Parse(status)).DependsOn);
+    }
+
+    [Fact]
     public void Parse_NotInstalledStatus_IsSkipped()
     {
         var status = "Package: gone\nStatus: deinstall ok config-files\nVersion: 1.0\n\nPackage: here\nStatus: install ok installed\nVersion: 2.0\n"u8.ToArray();

@@ -147,7 +147,9 @@ public sealed class CycloneDxWriterTests
         // acl Depends: libacl1 (= 2.3.1-3), libc6 -- libc6 is not in this image, so only libacl1 is listed.
         Assert.Equal(["pkg:deb/debian/libacl1@2.3.1-3"], DependsOn(debian, "acl"));
         Assert.Empty(DependsOn(debian, "adduser"));
-        Assert.Equal(["pkg:apk/alpine/alpine-baselayout-data@3.4.3-r1"], DependsOn(alpine, "alpine-baselayout"));
+        // D:alpine-baselayout-data=3.4.3-r1 /bin/sh, and busybox-binsh provides /bin/sh.
+        Assert.Equal(["pkg:apk/alpine/alpine-baselayout-data@3.4.3-r1", "pkg:apk/alpine/busybox-binsh@1.36.0-r9"], DependsOn(alpine, "alpine-baselayout"));
+        Assert.Equal(["pkg:apk/alpine/musl@1.2.4-r0"], DependsOn(alpine, "busybox"));
         Assert.Equal(["pkg:apk/alpine/busybox@1.36.0-r9"], DependsOn(alpine, "busybox-binsh"));
         // The OS component holds the OS packages; the image holds the OS.
         var osDeps = DependsOn(alpine, "alpine");
