@@ -31,6 +31,11 @@ public sealed class AlpineAccuracyTests
         Assert.Equal(15, comparison.TrivyKeys.Count);
         Assert.Equal(comparison.TrivyKeys.Order(StringComparer.Ordinal), comparison.SeawallKeys.Order(StringComparer.Ordinal));
         Assert.Empty(comparison.QualifierDifferences);
+        // apk declares SPDX expressions; the two tools differ only in spelling (GPL-2.0-only against Trivy's GPL-2.0).
+        Assert.Equal(15, comparison.SameLicencesFolded);
+        // The same dependency graph: so:, cmd: and file needs resolved through the providing package.
+        Assert.Empty(comparison.DependencyEdgesOnlyTrivy);
+        Assert.Empty(comparison.DependencyEdgesOnlySeawall);
     }
 
     [Fact]
@@ -46,5 +51,6 @@ public sealed class AlpineAccuracyTests
         Assert.Equal(7, comparison.TrivyKeys.Count);
         Assert.Equal(comparison.TrivyKeys.Order(StringComparer.Ordinal), comparison.SeawallKeys.Order(StringComparer.Ordinal));
         Assert.Empty(comparison.QualifierDifferences);
+        Assert.Empty(comparison.DependencyEdgesOnlyTrivy);
     }
 }
