@@ -110,6 +110,13 @@ public sealed record PeerComparison(string Suite, IReadOnlyList<SbomPackage> Sea
         var peer = await ProcessRunner.RunAsync(trivy, ["image", "--input", trivyInput ?? archive, "--format", "cyclonedx", "--skip-db-update", "--offline-scan", "--cache-dir", cache, "--quiet"], TimeSpan.FromMinutes(5));
         Assert.True(peer.ExitCode == 0, $"{TrivyProgram} exit {peer.ExitCode}: {peer.StdErr}");
         var seawallJson = await File.ReadAllTextAsync(seawallOut);
+        // SEAWALL_ACCURACY_OUT=DIR keeps both documents, for a closer look than the summary gives.
+        if (Environment.GetEnvironmentVariable("SEAWALL_ACCURACY_OUT") is { Length: > 0 } keep)
+        {
+            Directory.CreateDirectory(keep);
+            await File.WriteAllTextAsync(Path.Combine(keep, suite + ".seawall.cdx.json"), seawallJson);
+            await File.WriteAllTextAsync(Path.Combine(keep, suite + ".trivy.cdx.json"), peer.StdOut);
+        }
         global::Seawall.Tests.Support.SchemaValidator.CycloneDx16().AssertValid(seawallJson);
         var comparison = new PeerComparison(suite, SbomPackages.Read(seawallJson), SbomPackages.Read(peer.StdOut));
         TestContext.Current.TestOutputHelper?.WriteLine(comparison.Summary());
