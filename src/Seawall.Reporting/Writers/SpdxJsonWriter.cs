@@ -35,7 +35,7 @@ public sealed class SpdxJsonWriter(TimeProvider? time = null) : IReportWriter
         w.WriteString("dataLicense", "CC0-1.0");
         w.WriteString("SPDXID", "SPDXRef-DOCUMENT");
         w.WriteString("name", report.Artifact.Name);
-        w.WriteString("documentNamespace", $"https://seawall.dev/spdx/{Uri.EscapeDataString(report.Artifact.Name)}-{SbomIds.DocumentUuid(report, created):D}");
+        w.WriteString("documentNamespace", $"https://seawall.dev/spdx/{NamespaceSlug(report.Artifact.Name)}-{SbomIds.DocumentUuid(report, created):D}");
         w.WriteStartObject("creationInfo");
         w.WriteStartArray("creators");
         w.WriteStringValue("Tool: seawall-" + SbomIds.ToolVersion);
@@ -176,6 +176,32 @@ public sealed class SpdxJsonWriter(TimeProvider? time = null) : IReportWriter
             parts.Add(LicenseRef(license, extracted));
         }
         return string.Join(" AND ", parts.Distinct(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// The artifact name as a readable URI path segment ("registry.example:5000/app:1.0" becomes
+    /// "registry.example-5000-app-1.0"); the UUID after it is what makes the namespace unique.
+    /// </summary>
+    private static string NamespaceSlug(string name)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in name)
+        {
+            if (char.IsAsciiLetterOrDigit(c) || c is '.' or '_')
+            {
+                sb.Append(c);
+            }
+            else if (sb.Length > 0 && sb[^1] != '-')
+            {
+                sb.Append('-');
+            }
+            if (sb.Length >= 100)
+            {
+                break;
+            }
+        }
+        var slug = sb.ToString().Trim('-', '.');
+        return slug.Length > 0 ? slug : "artifact";
     }
 
     /// <summary>
