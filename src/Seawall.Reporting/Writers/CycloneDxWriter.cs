@@ -108,6 +108,18 @@ public sealed class CycloneDxWriter(TimeProvider? time = null) : IReportWriter
             {
                 pp.Add(("seawall:package:filePath", fp));
             }
+            if (p.Direct is { } direct)
+            {
+                pp.Add(("seawall:package:direct", direct ? "true" : "false"));
+            }
+            if (p.Dev)
+            {
+                pp.Add(("seawall:package:dev", "true"));
+            }
+            if (p.OwnedBy is { } owner)
+            {
+                pp.Add(("seawall:package:ownedBy", owner));
+            }
             if (p.Layer is { } layer)
             {
                 pp.Add(("seawall:layer:index", layer.Index.ToString(CultureInfo.InvariantCulture)));
@@ -131,10 +143,10 @@ public sealed class CycloneDxWriter(TimeProvider? time = null) : IReportWriter
         }
         foreach (var group in components.GroupBy(c => c.Result))
         {
-            var byName = group.GroupBy(c => c.Package.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Ref, StringComparer.Ordinal);
+            var resolve = DependencyIndex.For(group, c => c.Package, c => c.Ref);
             foreach (var (_, p, bomRef) in group)
             {
-                var deps = p.DependsOn.Select(d => byName.GetValueOrDefault(d)).OfType<string>().Where(d => d != bomRef).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                var deps = p.DependsOn.Select(resolve).OfType<string>().Where(d => d != bomRef).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 WriteDependency(w, bomRef, deps);
             }
             // OS packages hang off the OS component, others off the artifact.

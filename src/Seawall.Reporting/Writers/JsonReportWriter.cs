@@ -103,6 +103,21 @@ public sealed class JsonReportWriter : IReportWriter
         {
             WriteStrings(w, "licenses", p.Licenses);
         }
+        WriteOptional(w, "ecosystem", p.Ecosystem);
+        if (p.Direct is { } direct)
+        {
+            w.WriteBoolean("direct", direct);
+        }
+        if (p.Dev)
+        {
+            w.WriteBoolean("dev", true);
+        }
+        if (p.Optional)
+        {
+            w.WriteBoolean("optional", true);
+        }
+        WriteOptional(w, "commit", p.Commit);
+        WriteOptional(w, "ownedBy", p.OwnedBy);
         WriteOptional(w, "filePath", p.FilePath);
         if (p.Layer is { } layer)
         {

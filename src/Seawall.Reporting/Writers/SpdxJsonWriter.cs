@@ -143,11 +143,11 @@ public sealed class SpdxJsonWriter(TimeProvider? time = null) : IReportWriter
         }
         foreach (var group in components.GroupBy(c => c.Result))
         {
-            var byName = group.GroupBy(c => c.Package.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => ids[g.First().Ref], StringComparer.Ordinal);
+            var resolve = DependencyIndex.For(group, c => c.Package, c => ids[c.Ref]);
             foreach (var (_, p, bomRef) in group)
             {
                 Relationship(w, rootId, "CONTAINS", ids[bomRef]);
-                foreach (var dep in p.DependsOn.Select(d => byName.GetValueOrDefault(d)).OfType<string>().Where(d => d != ids[bomRef]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+                foreach (var dep in p.DependsOn.Select(resolve).OfType<string>().Where(d => d != ids[bomRef]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
                 {
                     Relationship(w, ids[bomRef], "DEPENDS_ON", dep);
                 }
