@@ -80,11 +80,28 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     /// them (a Debian python3-requests' dist-info). Compiled binaries are the exception, kept with their owner named,
     /// unless <paramref name="keepBinaries"/> is off: the modules linked into them are not in those advisories.
     /// </summary>
+    /// <summary>
+    /// rpm vendors whose packages are the distribution's own (Trivy keeps the same list): a third-party rpm (a vendor's
+    /// agent bundling its Python) is not covered by the distribution's advisories, so its files stay scannable.
+    /// </summary>
+    private static readonly string[] DistributionVendors =
+    [
+        "Red Hat", "CentOS", "Fedora Project", "Rocky Enterprise Software Foundation", "AlmaLinux", "CloudLinux",
+        "Oracle America", "Amazon Linux", "Amazon.com", "SUSE", "openSUSE", "VMware", "Microsoft Corporation", "Wolfi", "Chainguard",
+    ];
+
+    private static bool FromDistributionVendor(Package package) =>
+        string.IsNullOrEmpty(package.Maintainer) || DistributionVendors.Any(v => package.Maintainer.StartsWith(v, StringComparison.Ordinal));
+
     internal static IReadOnlyList<ScanResult> WithoutOsOwnedFiles(IReadOnlyList<ScanResult> results, bool keepBinaries)
     {
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var package in results.Where(r => r.Class == ResultClass.OsPackages).SelectMany(r => r.Packages))
+        foreach (var (type, package) in results.Where(r => r.Class == ResultClass.OsPackages).SelectMany(r => r.Packages.Select(p => (r.Type, p))))
         {
+            if (type == "rpm" && !FromDistributionVendor(package))
+            {
+                continue;
+            }
             foreach (var file in package.InstalledFiles)
             {
                 owners.TryAdd(file, package.Name);

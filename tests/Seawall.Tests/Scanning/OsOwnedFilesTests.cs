@@ -48,6 +48,26 @@ public sealed class OsOwnedFilesTests
     }
 
     [Fact]
+    public void ThirdPartyRpm_DoesNotHideTheLanguagePackagesItBundles()
+    {
+        var rpm = new ScanResult
+        {
+            Target = "var/lib/rpm/rpmdb.sqlite",
+            Class = ResultClass.OsPackages,
+            Type = "rpm",
+            Packages =
+            [
+                new Package { Name = "python3-six", Version = "1.15.0", Maintainer = "Amazon Linux", InstalledFiles = ["usr/lib/python3.9/site-packages/six-1.15.0.dist-info/METADATA"] },
+                new Package { Name = "vendor-agent", Version = "7.1", Maintainer = "Datadog <package@datadoghq.com>", InstalledFiles = ["opt/agent/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA"] },
+            ],
+        };
+        var results = ScanService.WithoutOsOwnedFiles(
+            [rpm, Lang("python-pkg", ("six", "usr/lib/python3.9/site-packages/six-1.15.0.dist-info/METADATA"), ("requests", "opt/agent/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA"))],
+            keepBinaries: true);
+        Assert.Equal("requests", Assert.Single(Assert.Single(results, r => r.Type == "python-pkg").Packages).Name);
+    }
+
+    [Fact]
     public void ResultLeftEmpty_IsRemoved()
     {
         var results = ScanService.WithoutOsOwnedFiles([Dpkg, Lang("python-pkg", ("requests", "usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO"))], keepBinaries: true);
