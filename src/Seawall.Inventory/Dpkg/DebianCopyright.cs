@@ -12,13 +12,17 @@ public static class DebianCopyright
     public static IReadOnlyList<string> Licenses(string text)
     {
         var found = new List<string>();
+        // Free-form files (no DEP-5 "Format:" header) sometimes hold a prose "License: the main library is ..." line:
+        // there, only a single-token value is a licence name.
+        var machineReadable = text.StartsWith("Format:", StringComparison.Ordinal) || text.StartsWith("Format-Specification:", StringComparison.Ordinal)
+            || text.Contains("\nFormat:", StringComparison.Ordinal);
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
             if (line.StartsWith("License:", StringComparison.Ordinal))
             {
                 var value = line[8..].Trim();
-                if (value.Length > 0 && value.Length < 100)
+                if (value.Length > 0 && value.Length < 100 && (machineReadable || !value.Contains(' ', StringComparison.Ordinal)))
                 {
                     foreach (var part in SplitExpression(value))
                     {
@@ -44,7 +48,8 @@ public static class DebianCopyright
     public static byte[] Condense(byte[] content)
     {
         var licenses = Licenses(Encoding.UTF8.GetString(content));
-        return Encoding.UTF8.GetBytes(string.Concat(licenses.Select(l => "License: " + l + "\n")));
+        // The Format line keeps multi-word names ("GPL-3+ with autoconf exception") when the summary is read back.
+        return licenses.Count == 0 ? [] : Encoding.UTF8.GetBytes("Format: seawall-condensed\n" + string.Concat(licenses.Select(l => "License: " + l + "\n")));
     }
 
     private static IEnumerable<string> SplitExpression(string value) =>

@@ -18,7 +18,7 @@ public sealed class DpkgAnalyzer : IAnalyzer
 
     public string Id => "dpkg";
 
-    public int Version => 3;
+    public int Version => 4;
 
     public long MaxFileSize => 64L * 1024 * 1024;
 

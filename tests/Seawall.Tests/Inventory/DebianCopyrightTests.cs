@@ -20,6 +20,20 @@ public sealed class DebianCopyrightTests
     }
 
     [Fact]
+    public void Licenses_FreeFormFile_IgnoresProseAfterLicense()
+    {
+        // libgnutls30's copyright file is not DEP-5 and says "License: The main library is licensed under GNU Lesser ...".
+        const string text = """
+            This is the Debian GNU/Linux prepackaged version of GnuTLS.
+            License: The main library is licensed under GNU Lesser
+            General Public License (LGPL) version 2.1 or later.
+            License: LGPL-2.1+
+            On Debian systems, see /usr/share/common-licenses/LGPL-2.1.
+            """;
+        Assert.Equal(["LGPL-2.1+", "LGPL-2.1"], DebianCopyright.Licenses(text));
+    }
+
+    [Fact]
     public void Condense_EveryCopyrightFileOnThisMachine_ParsesToTheSameLicences()
     {
         // Real Debian copyright files, DEP-5 and free-form: the condensed form the layer cache keeps must lose nothing.
