@@ -17,7 +17,11 @@ public static class LayerReader
     /// <summary>Warnings kept per layer, so a hostile layer cannot fill memory with them.</summary>
     private const int MaxWarnings = 100;
 
-    public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, long> maxSizeFor, CancellationToken ct)
+    /// <summary>Linux's PATH_MAX: no real file has a longer path or symlink target, and link resolution cost stays bounded.</summary>
+    public const int MaxPathLength = 4096;
+
+    /// <param name="budget">Bytes of content the whole image may keep in memory; files past it are listed but not kept.</param>
+    public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, long> maxSizeFor, CancellationToken ct, ContentBudget? budget = null)
     {
         var snapshot = new LayerSnapshot { Layer = layer };
         var what = $"layer {layer.Index} ({Short(layer.DiffId)})";
@@ -36,6 +40,11 @@ public static class LayerReader
                 if (path is null)
                 {
                     Warn(snapshot, $"{what}: entry '{Printable(entry.Name)}' leaves the image root; ignored");
+                    continue;
+                }
+                if (path.Length > MaxPathLength || entry.LinkName.Length > MaxPathLength)
+                {
+                    Warn(snapshot, $"{what}: entry '{Printable(entry.Name)}' has a name or link target over {MaxPathLength} characters; ignored");
                     continue;
                 }
                 if (path.Length == 0)
@@ -79,15 +88,17 @@ public static class LayerReader
                         var size = entry.Length;
                         snapshot.Nodes.Add(new FileNode(path, FileKind.Regular, size, mode, null, layer));
                         var max = maxSizeFor(path);
-                        if (max >= 0 && entry.DataStream is { } data)
+                        // A file over every analyzer's cap is not kept; the analyzer host warns about it if it is still visible.
+                        if (max >= 0 && size <= max && entry.DataStream is { } data)
                         {
-                            if (size > max)
+                            if (budget is null || budget.TryTake(size))
                             {
-                                Warn(snapshot, $"{what}: {path} is {size} bytes, over the {max}-byte cap; not analyzed");
+                                snapshot.Contents[path] = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
                             }
                             else
                             {
-                                snapshot.Contents[path] = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
+                                snapshot.Incomplete = true;
+                                Warn(snapshot, $"{what}: {path} not analyzed: the image's {budget.Limit}-byte budget for file content held in memory is spent");
                             }
                         }
                         break;

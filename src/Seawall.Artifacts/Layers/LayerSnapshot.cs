@@ -18,4 +18,6 @@ public sealed class LayerSnapshot
     public List<string> OpaqueDirs { get; } = [];
     public Dictionary<string, byte[]> Contents { get; } = new(StringComparer.Ordinal);
     public List<string> Warnings { get; } = [];
+    /// <summary>Some wanted content was not kept (the memory budget was spent): such a snapshot is never cached.</summary>
+    public bool Incomplete { get; set; }
 }
