@@ -132,11 +132,11 @@ public sealed class LayerCache(string directory)
 
     public void Put(LayerSnapshot snapshot, string fingerprint)
     {
-        System.IO.Directory.CreateDirectory(Path.Combine(Directory, "layers"));
         var path = PathFor(snapshot.Layer.DiffId, fingerprint);
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
+            System.IO.Directory.CreateDirectory(Path.Combine(Directory, "layers"));
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var stream = new ChecksummedWriteStream(file))
             using (var writer = new BinaryWriter(stream, Encoding.UTF8))
