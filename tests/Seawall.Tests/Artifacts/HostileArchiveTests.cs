@@ -263,6 +263,32 @@ public sealed class HostileArchiveTests
         Assert.Matches("truncated|digest mismatch|corrupt", ex.Message);
     }
 
+    [Theory]
+    [InlineData(LayerCompression.Gzip, -6)] // the CRC-32 of the gzip trailer: damage only found after the tar, while draining
+    [InlineData(LayerCompression.Gzip, 0)]
+    [InlineData(LayerCompression.Zstd, 4)]
+    [InlineData(LayerCompression.Zstd, 0)]
+    public async Task Scan_CorruptCompressedLayer_FailsWithOneLineError(LayerCompression compression, int offset)
+    {
+        using var dir = new TempDir();
+        var spec = Debian();
+        var layer = spec.AddLayer("RUN big");
+        layer.Compression = compression;
+        layer.File("usr/share/big", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 20000).Select(i => $"line {i}\n"))));
+        layer.TamperBlob = blob =>
+        {
+            blob.Position = offset < 0 ? blob.Length + offset : offset == 0 ? blob.Length / 2 : offset;
+            var b = blob.ReadByte();
+            blob.Position--;
+            blob.WriteByte((byte)(b ^ 0x5A));
+        };
+        var built = ImageBuilder.Write(spec, dir.File("image.tar"), ArchiveFormat.OciLayoutTar);
+
+        var ex = await AssertScanFailsAsync<ScanException>(built.Path);
+
+        Assert.Contains("layer 1", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Scan_ArchiveCutShort_FailsWithOneLineError()
     {
@@ -276,6 +302,35 @@ public sealed class HostileArchiveTests
         }
 
         await AssertScanFailsAsync<ScanException>(built.Path);
+    }
+
+    [Theory]
+    [InlineData("manifest.json")]
+    [InlineData(".json")] // the config
+    public async Task Open_ArchiveCutInsideAMetadataMember_FailsWithOneLineError(string memberSuffix)
+    {
+        using var dir = new TempDir();
+        var built = ImageBuilder.Write(Debian(), dir.File("image.tar"), ArchiveFormat.DockerLegacy);
+        long cut;
+        using (var reader = new TarReader(File.OpenRead(built.Path)))
+        {
+            cut = -1;
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (entry.Name.EndsWith(memberSuffix, StringComparison.Ordinal) && entry.Name != "manifest.json" == (memberSuffix != "manifest.json"))
+                {
+                    cut = entry.DataOffset + entry.Length / 2;
+                }
+            }
+        }
+        Assert.True(cut > 0);
+        using (var file = File.Open(built.Path, FileMode.Open))
+        {
+            file.SetLength(cut);
+        }
+
+        var ex = await AssertScanFailsAsync<ScanException>(built.Path);
+        Assert.Contains("not a readable tar archive", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
