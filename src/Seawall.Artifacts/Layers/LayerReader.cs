@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Seawall.Artifacts.Streams;
 using Seawall.Core.Errors;
 using Seawall.Core.FileTree;
 using Seawall.Core.Model;
@@ -28,10 +29,17 @@ public static class LayerReader
         var hardlinks = new List<(string Path, string Target)>();
         try
         {
-            using var reader = new TarReader(tar, leaveOpen: true);
+            // The guard sees each header before TarReader allocates what it claims (see TarHeaderGuardStream).
+            using var guard = new TarHeaderGuardStream(tar, what);
+            using var reader = new TarReader(guard, leaveOpen: true);
             var count = 0;
             while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
             {
+                // The entry's data, padded to 512 bytes, starts where the reader stopped (or at DataOffset on a
+                // seekable stream, which it may have skipped ahead on). A global PAX header's data was read with it.
+                guard.ExpectHeaderAt(entry.EntryType == TarEntryType.GlobalExtendedAttributes
+                    ? TarHeaderGuardStream.NextHeader(guard.Position, 0)
+                    : TarHeaderGuardStream.NextHeader(entry.DataOffset >= 0 ? entry.DataOffset : guard.Position, entry.Length));
                 if (++count > MaxEntries)
                 {
                     throw new LimitExceededException($"{what}: more than {MaxEntries} entries; refusing the layer");
@@ -109,8 +117,9 @@ public static class LayerReader
                 }
             }
         }
-        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or ArgumentException or IOException or InvalidOperationException)
         {
+            // InvalidOperationException: System.Formats.Tar's answer to some impossible header sizes.
             throw new ScanException($"{what}: truncated or corrupt layer tar ({ex.Message})");
         }
 

@@ -47,6 +47,9 @@ public sealed class LayerSpec
 
     public CompressionLevel Level { get; set; } = CompressionLevel.Fastest;
 
+    /// <summary>The layer's tar exactly as given (hand-made headers), instead of the entries.</summary>
+    public byte[]? RawTar { get; set; }
+
     /// <summary>Changes the stored blob after its digests were computed (truncate it, flip a byte).</summary>
     public Action<FileStream>? TamperBlob { get; set; }
 
@@ -294,7 +297,14 @@ public static class ImageBuilder
             LayerCompression.Zstd => new ZstdSharp.CompressionStream(blobHash, 3, leaveOpen: true),
             _ => new NonClosingStream(blobHash),
         });
-        WriteEntries(diffHash, layer.Entries);
+        if (layer.RawTar is { } raw)
+        {
+            diffHash.Write(raw);
+        }
+        else
+        {
+            WriteEntries(diffHash, layer.Entries);
+        }
         diffHash.Close();
         return (diffHash.Digest(), blobHash.Digest(), blobHash.Length);
     }
