@@ -25,7 +25,7 @@ public static class LayerReader
     public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, long> maxSizeFor, CancellationToken ct, ContentBudget? budget = null)
     {
         var snapshot = new LayerSnapshot { Layer = layer };
-        var what = $"layer {layer.Index} ({Short(layer.DiffId)})";
+        var what = Describe(layer);
         var hardlinks = new List<(string Path, string Target)>();
         try
         {
@@ -47,12 +47,12 @@ public static class LayerReader
                 var path = TreePath.Normalize(entry.Name);
                 if (path is null)
                 {
-                    Warn(snapshot, $"{what}: entry '{Printable(entry.Name)}' leaves the image root; ignored");
+                    Warn(snapshot, $"entry '{Printable(entry.Name)}' leaves the image root; ignored");
                     continue;
                 }
                 if (path.Length > MaxPathLength || entry.LinkName.Length > MaxPathLength)
                 {
-                    Warn(snapshot, $"{what}: entry '{Printable(entry.Name)}' has a name or link target over {MaxPathLength} characters; ignored");
+                    Warn(snapshot, $"entry '{Printable(entry.Name)}' has a name or link target over {MaxPathLength} characters; ignored");
                     continue;
                 }
                 if (path.Length == 0)
@@ -86,7 +86,7 @@ public static class LayerReader
                         var target = TreePath.Normalize(entry.LinkName);
                         if (target is null || target.Length == 0)
                         {
-                            Warn(snapshot, $"{what}: hardlink '{path}' points outside the image root ('{Printable(entry.LinkName)}'); ignored");
+                            Warn(snapshot, $"hardlink '{path}' points outside the image root ('{Printable(entry.LinkName)}'); ignored");
                             break;
                         }
                         snapshot.Nodes.Add(new FileNode(path, FileKind.Hardlink, 0, mode, target, layer));
@@ -106,7 +106,7 @@ public static class LayerReader
                             else
                             {
                                 snapshot.Incomplete = true;
-                                Warn(snapshot, $"{what}: {path} not analyzed: the image's {budget.Limit}-byte budget for file content held in memory is spent");
+                                Warn(snapshot, $"{path} not analyzed: the image's {budget.Limit}-byte budget for file content held in memory is spent");
                             }
                         }
                         break;
@@ -161,6 +161,9 @@ public static class LayerReader
     }
 
     internal static string Short(string digest) => digest.Length > 19 ? digest[..19] : digest;
+
+    /// <summary>"layer 3 (sha256:0123456789ab)": how messages name a layer.</summary>
+    internal static string Describe(LayerRef layer) => $"layer {layer.Index} ({Short(layer.DiffId)})";
 
     private static string Printable(string s) => new([.. s.Take(200).Select(c => char.IsControl(c) ? '?' : c)]);
 }

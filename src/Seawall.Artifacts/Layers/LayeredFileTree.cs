@@ -32,7 +32,7 @@ public sealed class LayeredFileTree : IFileTree
         _warnings.AddRange(warnings ?? []);
         foreach (var layer in layers)
         {
-            _warnings.AddRange(layer.Warnings);
+            _warnings.AddRange(layer.Warnings.Select(w => $"{LayerReader.Describe(layer.Layer)}: {w}"));
             foreach (var dir in layer.OpaqueDirs)
             {
                 if (_children.TryGetValue(dir, out var kids))
@@ -80,7 +80,7 @@ public sealed class LayeredFileTree : IFileTree
         var target = link.LinkTarget is { } t ? _nodes.GetValueOrDefault(t) : null;
         if (target is null || target.Kind is FileKind.Directory or FileKind.Hardlink)
         {
-            _warnings.Add($"layer {link.Layer?.Index}: hardlink '{link.Path}' points to '{link.LinkTarget}', which is missing; ignored");
+            _warnings.Add($"{(link.Layer is { } layer ? LayerReader.Describe(layer) : "layer ?")}: hardlink '{link.Path}' points to '{link.LinkTarget}', which is missing; ignored");
             return null;
         }
         var node = link with { Kind = target.Kind, Size = target.Size, LinkTarget = target.Kind == FileKind.Symlink ? target.LinkTarget : link.LinkTarget };

@@ -120,10 +120,10 @@ public sealed class LayerCacheTests : IDisposable
     public async Task SharedBaseLayer_AtAnotherIndexInAnotherImage_ComesFromTheCacheWithTheNewImagesLayer()
     {
         var a = new ImageSpec();
-        a.AddLayer("ADD shared").Dir("etc").File("etc/os-release", DebianOsRelease);
+        a.AddLayer("ADD shared").Dir("etc").File("etc/os-release", DebianOsRelease).File("../outside", "x");
         var b = new ImageSpec();
         b.AddLayer("ADD other base").File("README", "b");
-        b.AddLayer("COPY shared").Dir("etc").File("etc/os-release", DebianOsRelease);
+        b.AddLayer("COPY shared").Dir("etc").File("etc/os-release", DebianOsRelease).File("../outside", "x");
         var builtA = ImageBuilder.Write(a, _dir.File("a"), ArchiveFormat.OciLayoutDirectory);
         var builtB = ImageBuilder.Write(b, _dir.File("b"), ArchiveFormat.OciLayoutDirectory);
         Assert.Equal(builtA.Layers[0].DiffId, builtB.Layers[1].DiffId);
@@ -134,6 +134,8 @@ public sealed class LayerCacheTests : IDisposable
         Assert.Equal(1, opened); // only b's own base layer
         var layer = tree.Lookup("etc/os-release")?.Layer;
         Assert.Equal((1, "COPY shared"), (layer?.Index, layer?.CreatedBy));
+        // The cached layer's warning names it where it sits in this image.
+        Assert.Equal($"layer 1 ({builtB.Layers[1].DiffId[..19]}): entry '../outside' leaves the image root; ignored", Assert.Single(tree.Warnings));
     }
 
     [Theory]
