@@ -80,7 +80,7 @@ public sealed class LayeredFileTree : IFileTree
         var target = link.LinkTarget is { } t ? _nodes.GetValueOrDefault(t) : null;
         if (target is null || target.Kind is FileKind.Directory or FileKind.Hardlink)
         {
-            _warnings.Add($"{(link.Layer is { } layer ? LayerReader.Describe(layer) : "layer ?")}: hardlink '{link.Path}' points to '{link.LinkTarget}', which is missing; ignored");
+            _warnings.Add($"{(link.Layer is { } layer ? LayerReader.Describe(layer) : "layer ?")}: hardlink '{link.Path}' points to '{link.LinkTarget}', which is missing or a directory; ignored");
             return null;
         }
         var node = link with { Kind = target.Kind, Size = target.Size, LinkTarget = target.Kind == FileKind.Symlink ? target.LinkTarget : link.LinkTarget };

@@ -223,7 +223,7 @@ public sealed class LayerApplierTests : IDisposable
 
         Assert.Null(tree.Lookup("ghost"));
         Assert.Null(tree.Lookup("dirlink"));
-        Assert.Equal(2, tree.Warnings.Count(w => w.Contains("which is missing", StringComparison.Ordinal)));
+        Assert.Equal(2, tree.Warnings.Count(w => w.Contains("which is missing or a directory; ignored", StringComparison.Ordinal)));
     }
 
     // --- Symlinks ---
@@ -309,6 +309,21 @@ public sealed class LayerApplierTests : IDisposable
     }
 
     // --- Every file knows its layer ---
+
+    [Fact]
+    public async Task Layers_HistoryNotMatchingTheLayers_KeepIndexAndDiffIdWithoutGuessingCreatedBy()
+    {
+        var spec = new ImageSpec { EmptyLayerHistory = false };
+        spec.AddLayer("ADD rootfs").File("a", "a");
+        spec.AddLayer("RUN b").File("b", "b");
+        spec.EditConfig = config => ((System.Text.Json.Nodes.JsonArray)config["history"]!).RemoveAt(0);
+        var built = ImageBuilder.Write(spec, _dir.File("layout"), ArchiveFormat.OciLayoutDirectory);
+
+        var tree = await TreeKeepingAsync(built.Path, "");
+
+        Assert.Equal(new Seawall.Core.Model.LayerRef(1, built.Layers[1].DiffId, null), tree.Lookup("b")?.Layer);
+        Assert.Equal(new Seawall.Core.Model.LayerRef(0, built.Layers[0].DiffId, null), tree.Lookup("a")?.Layer);
+    }
 
     [Fact]
     public async Task Layers_EveryFileKnowsIndexDiffIdAndCreatedBy()
