@@ -215,31 +215,6 @@ public sealed class HostileArchiveTests
         Assert.All(report.Warnings, AssertOneLine);
     }
 
-    // --- Decompression bomb ---
-
-    [Fact]
-    public async Task Scan_LayerInflatingPastTheCap_RefusedAsDecompressionBomb()
-    {
-        using var dir = new TempDir();
-        var spec = Debian();
-        // 600 MiB of zeros gzip to well under 1 MiB: over 600:1, past the 512 MiB floor and the 100:1 ratio.
-        var bomb = spec.AddLayer("RUN bomb");
-        bomb.Level = System.IO.Compression.CompressionLevel.Optimal;
-        bomb.ZeroFile("var/lib/dpkg/status.d/bomb", 600L * 1024 * 1024);
-        var built = ImageBuilder.Write(spec, dir.File("image.tar"), ArchiveFormat.OciLayoutTar);
-        Assert.True(built.Layers[1].BlobSize < 1024 * 1024, $"bomb blob is {built.Layers[1].BlobSize} bytes");
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-
-        var ex = await AssertScanFailsAsync<LimitExceededException>(built.Path, dir.File("cache"));
-
-        Assert.Contains("layer 1", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("decompression bomb", ex.Message, StringComparison.Ordinal);
-        // The inflated bytes were streamed, never held: far less than 600 MiB was allocated.
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 128L * 1024 * 1024);
-        // A refused layer is never cached.
-        Assert.False(Directory.Exists(dir.File("cache/layers")) && Directory.EnumerateFiles(dir.File("cache/layers"), "*" + built.Layers[1].DiffId[7..] + "*").Any());
-    }
-
     // --- Truncation ---
 
     [Theory]
@@ -406,31 +381,6 @@ public sealed class HostileArchiveTests
         var warning = Assert.Single(report.Warnings);
         Assert.Equal("var/lib/dpkg/status: 67108865 bytes is over the 67108864-byte cap of dpkg; skipped", warning);
         Assert.False(tree.HasContent(tree.Lookup("var/lib/dpkg/status")!));
-    }
-
-    [Fact]
-    public async Task Scan_LayerOf100000TinyFiles_ScansWithBoundedMemoryAndKeepsNoContentNoAnalyzerWants()
-    {
-        using var dir = new TempDir();
-        var spec = Debian();
-        spec.AddLayer("RUN touch many").ManyFiles("usr/share/many", 100_000, 64);
-        var built = ImageBuilder.Write(spec, dir.File("image.tar"), ArchiveFormat.OciLayoutTar);
-        GC.Collect();
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-
-        var tree = await TreeAsync(built.Path);
-        var retained = GC.GetTotalMemory(forceFullCollection: true) - before;
-
-        var many = tree.Nodes.Where(n => n.Path.StartsWith("usr/share/many/", StringComparison.Ordinal) && n.Kind == FileKind.Regular).ToList();
-        Assert.Equal(100_000, many.Count);
-        Assert.All(many, n => Assert.False(tree.HasContent(n)));
-        Assert.Equal(1, many[0].Layer?.Index);
-        // Entries cost their metadata only (about 0.5 KB each here, with the tree's indexes); 64-byte contents would add 10 MB more.
-        Assert.True(retained < 96L * 1024 * 1024, $"tree of 100,000 files retains {retained / 1024 / 1024} MiB");
-        GC.KeepAlive(tree);
-
-        var report = await ScanAsync(built.Path);
-        Assert.Equal(["base-files"], Assert.Single(report.Results).Packages.Select(p => p.Name));
     }
 
     // --- Manifests and configs that are not what they claim ---

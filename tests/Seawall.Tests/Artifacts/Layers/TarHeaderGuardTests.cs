@@ -19,7 +19,7 @@ public sealed class TarHeaderGuardTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     /// <summary>A raw ustar header block with a correct checksum.</summary>
-    private static byte[] Header(string name, char type, long size, string? link = null)
+    internal static byte[] Header(string name, char type, long size, string? link = null)
     {
         var h = new byte[512];
         Encoding.ASCII.GetBytes(name).CopyTo(h, 0);
@@ -59,7 +59,7 @@ public sealed class TarHeaderGuardTests
     }
 
     /// <summary>Every kind of entry a layer holds, written by real writers (ustar, PAX, GNU), then raw entries whose sizes come from PAX.</summary>
-    private static byte[] Prelude()
+    internal static byte[] Prelude()
     {
         using var ms = new MemoryStream();
         using (var pax = new TarWriter(ms, TarEntryFormat.Pax, leaveOpen: true))
@@ -103,19 +103,16 @@ public sealed class TarHeaderGuardTests
 
     [Theory]
     [MemberData(nameof(Bombs))]
-    public async Task LayerReader_MetadataHeaderClaimingAGigabyteAfterEveryKindOfEntry_RefusedBeforeAllocating(char type, string kind)
+    public async Task LayerReader_MetadataHeaderClaimingAGigabyteAfterEveryKindOfEntry_Refused(char type, string kind)
     {
         var tar = (byte[])[.. Prelude(), .. Header("bomb", type, (1L << 30) - 1), .. new byte[4096]];
         // The prelude alone reads cleanly: the guard follows it without a false alarm.
         var clean = await LayerReader.ReadAsync(new MemoryStream([.. Prelude(), .. new byte[1024]]), Layer, _ => 1 << 20, Token);
         Assert.Equal(1000, clean.Contents["var/sized"].Length);
         Assert.Contains(clean.Nodes, n => n.Path == "usr/" + new string('g', 300));
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-
         var ex = await Assert.ThrowsAsync<LimitExceededException>(() => LayerReader.ReadAsync(new MemoryStream(tar), Layer, _ => 1 << 20, Token));
 
         Assert.Equal($"layer 2 (sha256:aaaaaaaaaaaa): a tar {kind} header claims 1073741823 bytes, over the 1048576-byte cap; refusing it", ex.Message);
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64L * 1024 * 1024);
     }
 
     [Fact]
@@ -131,7 +128,7 @@ public sealed class TarHeaderGuardTests
     }
 
     [Fact]
-    public async Task ImageArchive_OuterTarWithAGigabytePaxHeader_RefusedBeforeAllocating()
+    public void ImageArchive_OuterTarWithAGigabytePaxHeader_Refused()
     {
         using var dir = new TempDir();
         var spec = new ImageSpec();
@@ -144,12 +141,9 @@ public sealed class TarHeaderGuardTests
             file.Write(Header("PaxHeaders/bomb", 'x', (1L << 30) - 1));
             file.Write(new byte[4096]);
         }
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-
         var ex = Assert.Throws<LimitExceededException>(() => ImageArchive.Open(built.Path));
 
         Assert.Contains("a tar PAX header claims 1073741823 bytes", ex.Message, StringComparison.Ordinal);
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64L * 1024 * 1024);
     }
 
     [Fact]
