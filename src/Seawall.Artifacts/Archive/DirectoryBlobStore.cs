@@ -24,6 +24,10 @@ public sealed class DirectoryBlobStore(string root) : IBlobStore
         return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
     }
 
+    /// <summary>
+    /// The on-disk path of a layout member, with every symlink on the way resolved by hand and checked: a link
+    /// anywhere on the path (blobs/ itself, say) that leads out of the layout makes the member missing.
+    /// </summary>
     private string? Locate(string path)
     {
         var normalized = TreePath.Normalize(path);
@@ -31,23 +35,67 @@ public sealed class DirectoryBlobStore(string root) : IBlobStore
         {
             return null;
         }
-        var full = Path.GetFullPath(Path.Combine(_root, normalized));
-        if (!full.StartsWith(_root, StringComparison.Ordinal))
+        var pending = new Stack<string>();
+        Push(pending, normalized);
+        var resolved = new List<string>();
+        var hops = 0;
+        while (pending.Count > 0)
         {
-            return null;
-        }
-        // Follow links ourselves and check where they land.
-        var info = new FileInfo(full);
-        if (info.LinkTarget is not null)
-        {
-            var final = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
-            if (final is null || !final.StartsWith(_root, StringComparison.Ordinal))
+            var part = pending.Pop();
+            if (part.Length == 0 || part == ".")
+            {
+                continue;
+            }
+            if (part == "..")
+            {
+                if (resolved.Count == 0)
+                {
+                    return null;
+                }
+                resolved.RemoveAt(resolved.Count - 1);
+                continue;
+            }
+            var full = _root + string.Join('/', resolved.Append(part));
+            string? link;
+            try
+            {
+                link = new FileInfo(full).LinkTarget;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 return null;
             }
-            return final;
+            if (link is null)
+            {
+                resolved.Add(part);
+                continue;
+            }
+            if (++hops > LinkResolver.MaxHops)
+            {
+                return null;
+            }
+            if (Path.IsPathRooted(link))
+            {
+                var absolute = Path.GetFullPath(link);
+                if (!absolute.StartsWith(_root, StringComparison.Ordinal))
+                {
+                    return null;
+                }
+                resolved.Clear();
+                link = absolute[_root.Length..];
+            }
+            Push(pending, link);
         }
-        return full;
+        return resolved.Count == 0 ? null : _root + string.Join('/', resolved);
+    }
+
+    private static void Push(Stack<string> pending, string path)
+    {
+        var parts = path.Split('/');
+        for (var i = parts.Length - 1; i >= 0; i--)
+        {
+            pending.Push(parts[i]);
+        }
     }
 
     public void Dispose() { }

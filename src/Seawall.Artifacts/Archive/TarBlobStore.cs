@@ -25,9 +25,14 @@ public sealed class TarBlobStore : IBlobStore
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            using var reader = new TarReader(file, leaveOpen: true);
+            // The guard sees each header before TarReader allocates what it claims (see TarHeaderGuardStream).
+            using var guard = new TarHeaderGuardStream(file, path);
+            using var reader = new TarReader(guard, leaveOpen: true);
             while (reader.GetNextEntry(copyData: false) is { } entry)
             {
+                guard.ExpectHeaderAt(entry.EntryType == TarEntryType.GlobalExtendedAttributes
+                    ? TarHeaderGuardStream.NextHeader(guard.Position, 0)
+                    : TarHeaderGuardStream.NextHeader(entry.DataOffset, entry.Length));
                 if (_members.Count >= MaxMembers)
                 {
                     throw new LimitExceededException($"{path}: more than {MaxMembers} members; not an image archive");
@@ -61,7 +66,7 @@ public sealed class TarBlobStore : IBlobStore
                 }
             }
         }
-        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or ArgumentException or InvalidOperationException)
         {
             throw new ScanException($"{path}: not a readable tar archive ({ex.Message})");
         }

@@ -38,7 +38,14 @@ public sealed record ImageConfig
             {
                 foreach (var id in ids.EnumerateArray())
                 {
-                    diffIds.Add(id.GetString() ?? throw new ScanException($"{what}: a diff_id is not a string"));
+                    if (id.ValueKind != JsonValueKind.String)
+                    {
+                        throw new ScanException($"{what}: a diff_id is not a string");
+                    }
+                    // diffIDs name cache files and are checked against layer content: only sha256 digests are usable.
+                    var diffId = id.GetString()!;
+                    ManifestDocument.ValidateDigest(diffId, what);
+                    diffIds.Add(diffId);
                 }
             }
             var history = new List<HistoryEntry>();
@@ -80,6 +87,10 @@ public sealed record ImageConfig
         catch (JsonException ex)
         {
             throw new ScanException($"{what}: image config is not valid JSON ({ex.Message})");
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ScanException($"{what}: malformed image config ({ex.Message})");
         }
     }
 

@@ -39,7 +39,7 @@ public static class LayerStreams
         var limit = compressedSize > 0
             ? Math.Min(MaxLayerBytes, Math.Max(RatioFloorBytes, compressedSize * MaxExpansionRatio))
             : MaxLayerBytes;
-        var bounded = new LimitedReadStream(decompressed, limit, what);
+        var bounded = new LimitedReadStream(new DecompressionGuardStream(decompressed, what), limit, what);
         var tar = new HashingReadStream(bounded, diffId, what + " diffID");
         return new LayerStream(tar, compressedSize, async token =>
         {

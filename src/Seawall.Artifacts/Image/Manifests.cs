@@ -78,7 +78,7 @@ public sealed record ManifestDocument(string MediaType, Descriptor? Config, IRea
                 throw new ScanException($"{what}: manifest is not a JSON object");
             }
             var mediaType = Str(root, "mediaType") ?? mediaTypeHint ?? string.Empty;
-            if (root.TryGetProperty("schemaVersion", out var sv) && sv.ValueKind == JsonValueKind.Number && sv.GetInt32() == 1)
+            if (root.TryGetProperty("schemaVersion", out var sv) && sv.ValueKind == JsonValueKind.Number && sv.TryGetInt32(out var version) && version == 1)
             {
                 throw new ScanException($"{what}: Docker schema 1 manifests are deprecated and not supported");
             }

@@ -11,21 +11,27 @@ public sealed record LayerProgress(int Index, int Count, string DiffId, bool Fro
 /// Turns an image into a merged file tree: each layer comes from the cache when it can, and is otherwise
 /// streamed once (several layers at a time), keeping only what the analyzers asked for.
 /// </summary>
-public sealed class ImageTreeBuilder(AnalyzerHost analyzers, LayerCache? cache, IProgress<LayerProgress>? progress = null)
+public sealed class ImageTreeBuilder(AnalyzerHost analyzers, LayerCache? cache, IProgress<LayerProgress>? progress = null, long maxContentBytes = ImageTreeBuilder.DefaultMaxContentBytes)
 {
+    /// <summary>File content an image may keep in memory for its analyzers; real images need a few tens of MB.</summary>
+    public const long DefaultMaxContentBytes = 1L << 30;
+
     public async Task<LayeredFileTree> BuildAsync(IImageSource image, CancellationToken cancellationToken)
     {
         var fingerprint = analyzers.Fingerprint;
         var layers = image.Layers;
         var snapshots = new LayerSnapshot[layers.Count];
+        var budget = new ContentBudget(maxContentBytes);
+        var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
         await Parallel.ForEachAsync(Enumerable.Range(0, layers.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellationToken },
             async (i, ct) =>
             {
                 var layer = layers[i];
-                var cached = cache?.TryGet(layer, fingerprint);
+                var cached = cache?.TryGet(layer, fingerprint, warnings.Enqueue);
                 if (cached is not null)
                 {
+                    budget.Take(cached.Contents.Values.Sum(b => (long)b.Length));
                     snapshots[i] = cached;
                     progress?.Report(new LayerProgress(i, layers.Count, layer.DiffId, true));
                     return;
@@ -33,20 +39,23 @@ public sealed class ImageTreeBuilder(AnalyzerHost analyzers, LayerCache? cache, 
                 var stream = await image.OpenLayerAsync(i, ct).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
-                    var snapshot = await LayerReader.ReadAsync(stream.Tar, layer, analyzers.MaxSizeFor, ct).ConfigureAwait(false);
-                    // Only a layer whose digests were checked to the last byte goes to the cache.
+                    var snapshot = await LayerReader.ReadAsync(stream.Tar, layer, analyzers.MaxSizeFor, ct, budget).ConfigureAwait(false);
+                    // Only a layer whose digests were checked to the last byte, and that holds all that was asked for, goes to the cache.
                     await stream.DrainAndVerifyAsync(ct).ConfigureAwait(false);
-                    Condense(snapshot);
-                    cache?.Put(snapshot, fingerprint);
+                    Condense(snapshot, budget);
+                    if (!snapshot.Incomplete)
+                    {
+                        cache?.Put(snapshot, fingerprint);
+                    }
                     snapshots[i] = snapshot;
                 }
                 progress?.Report(new LayerProgress(i, layers.Count, layer.DiffId, false));
             }).ConfigureAwait(false);
-        return new LayeredFileTree(snapshots);
+        return new LayeredFileTree(snapshots, warnings.Order(StringComparer.Ordinal));
     }
 
     /// <summary>Keeps only what the analyzers read of each file, so the cache and the tree hold summaries, not documents.</summary>
-    private void Condense(LayerSnapshot snapshot)
+    private void Condense(LayerSnapshot snapshot, ContentBudget budget)
     {
         foreach (var (path, content) in snapshot.Contents)
         {
@@ -54,6 +63,7 @@ public sealed class ImageTreeBuilder(AnalyzerHost analyzers, LayerCache? cache, 
             if (!ReferenceEquals(condensed, content))
             {
                 snapshot.Contents[path] = condensed;
+                budget.Take(condensed.Length - (long)content.Length); // give back what condensing freed
             }
         }
     }

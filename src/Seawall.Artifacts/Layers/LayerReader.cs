@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Seawall.Artifacts.Streams;
 using Seawall.Core.Errors;
 using Seawall.Core.FileTree;
 using Seawall.Core.Model;
@@ -17,17 +18,28 @@ public static class LayerReader
     /// <summary>Warnings kept per layer, so a hostile layer cannot fill memory with them.</summary>
     private const int MaxWarnings = 100;
 
-    public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, long> maxSizeFor, CancellationToken ct)
+    /// <summary>Linux's PATH_MAX: no real file has a longer path or symlink target, and link resolution cost stays bounded.</summary>
+    public const int MaxPathLength = 4096;
+
+    /// <param name="budget">Bytes of content the whole image may keep in memory; files past it are listed but not kept.</param>
+    public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, long> maxSizeFor, CancellationToken ct, ContentBudget? budget = null)
     {
         var snapshot = new LayerSnapshot { Layer = layer };
-        var what = $"layer {layer.Index} ({Short(layer.DiffId)})";
+        var what = Describe(layer);
         var hardlinks = new List<(string Path, string Target)>();
         try
         {
-            using var reader = new TarReader(tar, leaveOpen: true);
+            // The guard sees each header before TarReader allocates what it claims (see TarHeaderGuardStream).
+            using var guard = new TarHeaderGuardStream(tar, what);
+            using var reader = new TarReader(guard, leaveOpen: true);
             var count = 0;
             while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
             {
+                // The entry's data, padded to 512 bytes, starts where the reader stopped (or at DataOffset on a
+                // seekable stream, which it may have skipped ahead on). A global PAX header's data was read with it.
+                guard.ExpectHeaderAt(entry.EntryType == TarEntryType.GlobalExtendedAttributes
+                    ? TarHeaderGuardStream.NextHeader(guard.Position, 0)
+                    : TarHeaderGuardStream.NextHeader(entry.DataOffset >= 0 ? entry.DataOffset : guard.Position, entry.Length));
                 if (++count > MaxEntries)
                 {
                     throw new LimitExceededException($"{what}: more than {MaxEntries} entries; refusing the layer");
@@ -35,7 +47,12 @@ public static class LayerReader
                 var path = TreePath.Normalize(entry.Name);
                 if (path is null)
                 {
-                    Warn(snapshot, $"{what}: entry '{Printable(entry.Name)}' leaves the image root; ignored");
+                    Warn(snapshot, $"entry '{Printable(entry.Name)}' leaves the image root; ignored");
+                    continue;
+                }
+                if (path.Length > MaxPathLength || entry.LinkName.Length > MaxPathLength)
+                {
+                    Warn(snapshot, $"entry '{Printable(entry.Name)}' has a name or link target over {MaxPathLength} characters; ignored");
                     continue;
                 }
                 if (path.Length == 0)
@@ -69,7 +86,7 @@ public static class LayerReader
                         var target = TreePath.Normalize(entry.LinkName);
                         if (target is null || target.Length == 0)
                         {
-                            Warn(snapshot, $"{what}: hardlink '{path}' points outside the image root ('{Printable(entry.LinkName)}'); ignored");
+                            Warn(snapshot, $"hardlink '{path}' points outside the image root ('{Printable(entry.LinkName)}'); ignored");
                             break;
                         }
                         snapshot.Nodes.Add(new FileNode(path, FileKind.Hardlink, 0, mode, target, layer));
@@ -79,15 +96,17 @@ public static class LayerReader
                         var size = entry.Length;
                         snapshot.Nodes.Add(new FileNode(path, FileKind.Regular, size, mode, null, layer));
                         var max = maxSizeFor(path);
-                        if (max >= 0 && entry.DataStream is { } data)
+                        // A file over every analyzer's cap is not kept; the analyzer host warns about it if it is still visible.
+                        if (max >= 0 && size <= max && entry.DataStream is { } data)
                         {
-                            if (size > max)
+                            if (budget is null || budget.TryTake(size))
                             {
-                                Warn(snapshot, $"{what}: {path} is {size} bytes, over the {max}-byte cap; not analyzed");
+                                snapshot.Contents[path] = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
                             }
                             else
                             {
-                                snapshot.Contents[path] = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
+                                snapshot.Incomplete = true;
+                                Warn(snapshot, $"{path} not analyzed: the image's {budget.Limit}-byte budget for file content held in memory is spent");
                             }
                         }
                         break;
@@ -98,8 +117,9 @@ public static class LayerReader
                 }
             }
         }
-        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is EndOfStreamException or InvalidDataException or FormatException or ArgumentException or IOException or InvalidOperationException)
         {
+            // InvalidOperationException: System.Formats.Tar's answer to some impossible header sizes.
             throw new ScanException($"{what}: truncated or corrupt layer tar ({ex.Message})");
         }
 
@@ -141,6 +161,9 @@ public static class LayerReader
     }
 
     internal static string Short(string digest) => digest.Length > 19 ? digest[..19] : digest;
+
+    /// <summary>"layer 3 (sha256:0123456789ab)": how messages name a layer.</summary>
+    internal static string Describe(LayerRef layer) => $"layer {layer.Index} ({Short(layer.DiffId)})";
 
     private static string Printable(string s) => new([.. s.Take(200).Select(c => char.IsControl(c) ? '?' : c)]);
 }

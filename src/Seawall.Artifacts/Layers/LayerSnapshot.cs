@@ -17,5 +17,8 @@ public sealed class LayerSnapshot
     /// <summary>Directories a ".wh..wh..opq" entry empties of lower layers' content.</summary>
     public List<string> OpaqueDirs { get; } = [];
     public Dictionary<string, byte[]> Contents { get; } = new(StringComparer.Ordinal);
+    /// <summary>Problems in this layer, without the layer's name: a cached layer may sit at another index in another image.</summary>
     public List<string> Warnings { get; } = [];
+    /// <summary>Some wanted content was not kept (the memory budget was spent): such a snapshot is never cached.</summary>
+    public bool Incomplete { get; set; }
 }

@@ -18,13 +18,21 @@ public sealed class LayeredFileTree : IFileTree
     public bool ContentIsCondensed => true;
     private readonly List<string> _warnings = [];
     private readonly IReadOnlyList<LayerSnapshot> _layers;
+    // A hardlink is a second name for the file its target was when the link was made: later changes to the
+    // target's name (a rewrite, a whiteout) do not touch it. The link's node keeps its own layer; its bytes
+    // are the target's, found through this map.
+    private readonly Dictionary<FileNode, FileNode> _hardlinkContent = new(ReferenceEqualityComparer.Instance);
 
-    public LayeredFileTree(IReadOnlyList<LayerSnapshot> layers)
+    /// <summary>Mode given to parent directories a layer tar does not list (tars often omit them; extraction creates them 0755).</summary>
+    private const int ImplicitDirectoryMode = 0x1ED;
+
+    public LayeredFileTree(IReadOnlyList<LayerSnapshot> layers, IEnumerable<string>? warnings = null)
     {
         _layers = layers;
+        _warnings.AddRange(warnings ?? []);
         foreach (var layer in layers)
         {
-            _warnings.AddRange(layer.Warnings);
+            _warnings.AddRange(layer.Warnings.Select(w => $"{LayerReader.Describe(layer.Layer)}: {w}"));
             foreach (var dir in layer.OpaqueDirs)
             {
                 if (_children.TryGetValue(dir, out var kids))
@@ -39,8 +47,13 @@ public sealed class LayeredFileTree : IFileTree
             {
                 RemoveSubtree(path);
             }
-            foreach (var node in layer.Nodes)
+            foreach (var entry in layer.Nodes)
             {
+                var node = entry.Kind == FileKind.Hardlink ? Materialize(entry) : entry;
+                if (node is null)
+                {
+                    continue;
+                }
                 if (_nodes.TryGetValue(node.Path, out var old) && (old.Kind != FileKind.Directory || node.Kind != FileKind.Directory))
                 {
                     // A file replacing a directory (or the reverse) takes the old subtree with it.
@@ -58,6 +71,26 @@ public sealed class LayeredFileTree : IFileTree
         }
     }
 
+    /// <summary>
+    /// Turns a hardlink entry into what extraction makes of it: another name for the file now at its target path,
+    /// with the target's kind and size and the link's own layer. A link to nothing is dropped with a warning.
+    /// </summary>
+    private FileNode? Materialize(FileNode link)
+    {
+        var target = link.LinkTarget is { } t ? _nodes.GetValueOrDefault(t) : null;
+        if (target is null || target.Kind is FileKind.Directory or FileKind.Hardlink)
+        {
+            _warnings.Add($"{(link.Layer is { } layer ? LayerReader.Describe(layer) : "layer ?")}: hardlink '{link.Path}' points to '{link.LinkTarget}', which is missing or a directory; ignored");
+            return null;
+        }
+        var node = link with { Kind = target.Kind, Size = target.Size, LinkTarget = target.Kind == FileKind.Symlink ? target.LinkTarget : link.LinkTarget };
+        if (target.Kind == FileKind.Regular)
+        {
+            _hardlinkContent[node] = _hardlinkContent.GetValueOrDefault(target) ?? target;
+        }
+        return node;
+    }
+
     public IEnumerable<FileNode> Nodes => _nodes.Values;
 
     public int Count => _nodes.Count;
@@ -66,17 +99,10 @@ public sealed class LayeredFileTree : IFileTree
 
     public IReadOnlyList<string> Warnings => _warnings;
 
-    public FileNode? Lookup(string path)
-    {
-        var normalized = TreePath.Normalize(path);
-        return normalized is null ? null : LinkResolver.Resolve(Exact, normalized, followLast: false);
-    }
+    // No lexical clean-up of the path first: "link/.." must follow the link before going up, as the kernel does.
+    public FileNode? Lookup(string path) => LinkResolver.Resolve(Exact, path, followLast: false);
 
-    public FileNode? Resolve(string path)
-    {
-        var normalized = TreePath.Normalize(path);
-        return normalized is null ? null : LinkResolver.Resolve(Exact, normalized, followLast: true);
-    }
+    public FileNode? Resolve(string path) => LinkResolver.Resolve(Exact, path, followLast: true);
 
     public IReadOnlyList<FileNode> EarlierVersions(string path)
     {
@@ -86,15 +112,23 @@ public sealed class LayeredFileTree : IFileTree
             return [];
         }
         var versions = new List<FileNode>();
-        for (var i = 0; i < current.Layer.Index && i < _layers.Count; i++)
+        for (var i = 0; i <= current.Layer.Index && i < _layers.Count; i++)
         {
-            if (_layers[i].Contents.TryGetValue(path, out var bytes))
+            // A version deleted by a later layer (whiteout, opaque parent) is history of another file, not of this one.
+            if (Deletes(_layers[i], path))
+            {
+                versions.Clear();
+            }
+            if (i < current.Layer.Index && _layers[i].Contents.TryGetValue(path, out var bytes))
             {
                 versions.Add(new FileNode(path, FileKind.Regular, bytes.Length, 0, null, _layers[i].Layer));
             }
         }
         return versions;
     }
+
+    private static bool Deletes(LayerSnapshot layer, string path) =>
+        layer.Whiteouts.Any(w => TreePath.IsUnder(path, w)) || layer.OpaqueDirs.Any(d => d != path && TreePath.IsUnder(path, d));
 
     public bool HasContent(FileNode node) => ContentOf(node) is not null;
 
@@ -105,6 +139,9 @@ public sealed class LayeredFileTree : IFileTree
     }
 
     private byte[]? ContentOf(FileNode node) =>
+        StoredContent(node) ?? (_hardlinkContent.TryGetValue(node, out var target) ? StoredContent(target) : null);
+
+    private byte[]? StoredContent(FileNode node) =>
         node.Layer is { } layer && layer.Index >= 0 && layer.Index < _layers.Count
             && _layers[layer.Index].Contents.TryGetValue(node.Path, out var bytes) ? bytes : null;
 
@@ -114,10 +151,15 @@ public sealed class LayeredFileTree : IFileTree
     {
         _nodes[node.Path] = node;
         var path = node.Path;
-        // Register the path with every ancestor, creating implicit parents that tars often omit.
+        // Register the path with every ancestor, creating implicit parents that tars often omit: without
+        // them no path below could be resolved.
         while (path.Length > 0)
         {
             var parent = TreePath.Parent(path);
+            if (parent.Length > 0 && !_nodes.ContainsKey(parent))
+            {
+                _nodes[parent] = new FileNode(parent, FileKind.Directory, 0, ImplicitDirectoryMode, null, node.Layer);
+            }
             if (!_children.TryGetValue(parent, out var kids))
             {
                 kids = new HashSet<string>(StringComparer.Ordinal);

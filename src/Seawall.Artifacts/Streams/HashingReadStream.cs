@@ -38,21 +38,22 @@ public sealed class HashingReadStream : Stream
     public override int Read(Span<byte> buffer)
     {
         var n = _inner.Read(buffer);
-        Account(buffer[..n]);
+        Account(buffer[..n], buffer.IsEmpty);
         return n;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        Account(buffer.Span[..n]);
+        Account(buffer.Span[..n], buffer.IsEmpty);
         return n;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    private void Account(ReadOnlySpan<byte> data)
+    /// <param name="zeroByteRead">The caller asked for nothing: 0 then says nothing about the end of the stream.</param>
+    private void Account(ReadOnlySpan<byte> data, bool zeroByteRead)
     {
         if (data.Length > 0)
         {
@@ -60,7 +61,7 @@ public sealed class HashingReadStream : Stream
             BytesRead += data.Length;
             return;
         }
-        if (_done)
+        if (_done || zeroByteRead)
         {
             return;
         }

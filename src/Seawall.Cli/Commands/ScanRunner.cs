@@ -69,6 +69,13 @@ internal static class ScanRunner
             console.Error(ex.Message);
             return ExitCodes.RuntimeError;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug or an input no check foresaw: still one line and exit 3, never a stack trace on a user's terminal.
+            console.EndProgress();
+            console.Error($"unexpected {ex.GetType().Name}: {ex.Message} (please report this)");
+            return ExitCodes.RuntimeError;
+        }
     }
 }
 

@@ -30,11 +30,24 @@ internal sealed class ErrorConsole(TextWriter stderr, bool quiet)
     {
         if (!quiet)
         {
-            stderr.WriteLine("warning: " + message);
+            stderr.WriteLine("warning: " + OneLine(message));
         }
     }
 
-    public void Error(string message) => stderr.WriteLine("error: " + message);
+    public void Error(string message) => stderr.WriteLine("error: " + OneLine(message));
+
+    /// <summary>
+    /// Messages quote names from hostile archives (entry names, manifest paths): a newline would forge extra
+    /// lines and an escape sequence would drive the terminal, so every control character becomes '?'.
+    /// </summary>
+    internal static string OneLine(string message) =>
+        message.Any(char.IsControl) ? string.Create(message.Length, message, (span, m) =>
+        {
+            for (var i = 0; i < m.Length; i++)
+            {
+                span[i] = char.IsControl(m[i]) ? '?' : m[i];
+            }
+        }) : message;
 
     /// <summary>SEAWALL_DEBUG=1 turns on "debug:" lines: which image source answered, whether the Engine exported, which layers came from the cache.</summary>
     public bool DebugEnabled { get; } = DebugFigures.Enabled;
@@ -45,7 +58,7 @@ internal sealed class ErrorConsole(TextWriter stderr, bool quiet)
         {
             lock (stderr)
             {
-                stderr.WriteLine("debug: " + message);
+                stderr.WriteLine("debug: " + OneLine(message));
             }
         }
     }

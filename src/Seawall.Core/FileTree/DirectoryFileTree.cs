@@ -98,17 +98,10 @@ public sealed class DirectoryFileTree : IFileTree
 
     public IReadOnlyList<string> Warnings => _warnings;
 
-    public FileNode? Lookup(string path)
-    {
-        var normalized = TreePath.Normalize(path);
-        return normalized is null ? null : LinkResolver.Resolve(Exact, normalized, followLast: false);
-    }
+    // No lexical clean-up of the path first: "link/.." must follow the link before going up, as the kernel does.
+    public FileNode? Lookup(string path) => LinkResolver.Resolve(Exact, path, followLast: false);
 
-    public FileNode? Resolve(string path)
-    {
-        var normalized = TreePath.Normalize(path);
-        return normalized is null ? null : LinkResolver.Resolve(Exact, normalized, followLast: true);
-    }
+    public FileNode? Resolve(string path) => LinkResolver.Resolve(Exact, path, followLast: true);
 
     public bool HasContent(FileNode node) => node.Kind == FileKind.Regular;
 
