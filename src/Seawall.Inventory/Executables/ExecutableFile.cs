@@ -282,7 +282,7 @@ public sealed class ExecutableFile
         {
             var e = shstrndx * entsize;
             var (nameOffset, nameSize) = is64 ? (U64(table, e + 24), U64(table, e + 32)) : (U32(table, e + 16), U32(table, e + 20));
-            if (nameSize > MaxTableBytes || FileOffset(nameOffset, nameSize, "section name table") < 0)
+            if (nameSize > MaxTableBytes || FileOffset(nameOffset, nameSize, "section name table") < 0 || (ulong)Length - nameOffset < nameSize)
             {
                 return result;
             }
@@ -373,7 +373,7 @@ public sealed class ExecutableFile
         var commandCount = U32(header, 16);
         var commandBytes = U32(header, 20);
         var start = is64 ? 32UL : 28UL;
-        if (commandBytes > MaxTableBytes || FileOffset(start, commandBytes, "load commands") < 0)
+        if (commandBytes > MaxTableBytes || FileOffset(start, commandBytes, "load commands") < 0 || (ulong)Length - start < commandBytes)
         {
             return;
         }
@@ -450,24 +450,30 @@ public sealed class ExecutableFile
             return null;
         }
         var bytes = (long)entsize * count;
-        if (bytes > MaxTableBytes || FileOffset(offset, (ulong)bytes, what) < 0)
+        if (bytes > MaxTableBytes)
         {
             Problem ??= $"{what} is larger than {MaxTableBytes} bytes";
             return null;
         }
+        if (FileOffset(offset, (ulong)bytes, what) < 0 || (ulong)Length - offset < (ulong)bytes)
+        {
+            return null; // a table cut short is not trusted: its last entries would be garbage
+        }
         return Read((long)offset, bytes);
     }
 
-    /// <summary>The offset when [offset, offset+size) lies in the file; otherwise -1, and the first such problem is kept.</summary>
+    /// <summary>
+    /// The offset when the range starts in the file, else -1. A range that runs past the end (a truncated file) is kept,
+    /// since reads stop at the end and what is there may be enough; either way the first such problem is kept.
+    /// </summary>
     private long FileOffset(ulong offset, ulong size, string what)
     {
         var length = (ulong)Length;
         if (offset > length || size > length - offset)
         {
             Problem ??= $"{what} at offset {offset} ({size} bytes) lies past the end of the {length}-byte file";
-            return -1;
         }
-        return (long)offset;
+        return offset > length ? -1 : (long)offset;
     }
 
     private ushort U16(byte[] b, int at) => BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(at)) : BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(at));
