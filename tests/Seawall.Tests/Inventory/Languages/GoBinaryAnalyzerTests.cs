@@ -292,9 +292,13 @@ public sealed class GoBinaryAnalyzerTests(GoBuildFixture build) : IClassFixture<
         Assert.Empty(sink.Warnings);
         var result = Assert.Single(sink.Results);
         Assert.Equal("gobinary", result.Type);
-        Assert.Equal(raw.Results.Single().Packages, result.Packages);
+        Assert.Equal(raw.Results.Single().Packages.Select(Describe), result.Packages.Select(Describe));
         return result.Packages;
     }
+
+    /// <summary>Everything an analyzer sets, comparable (records compare their lists by reference).</summary>
+    internal static string Describe(Seawall.Core.Model.Package p) =>
+        $"{p.Name}@{p.Version} {p.Ecosystem} direct={p.Direct} file={p.FilePath} deps=[{string.Join(',', p.DependsOn)}]";
 
     private static async Task<List<string>> Names(byte[] bytes) =>
         [.. (await GoModAnalyzerTests.Analyze("x", bytes, Analyzer)).Results.SelectMany(r => r.Packages).Select(p => $"{p.Name}@{p.Version}")];
