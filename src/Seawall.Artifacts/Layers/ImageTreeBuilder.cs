@@ -33,28 +33,15 @@ public sealed class ImageTreeBuilder(AnalyzerHost analyzers, LayerCache? cache, 
                 var stream = await image.OpenLayerAsync(i, ct).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
-                    var snapshot = await LayerReader.ReadAsync(stream.Tar, layer, analyzers.MaxSizeFor, ct).ConfigureAwait(false);
+                    // Each file is condensed as it is read: the cache and the tree hold summaries, not documents or binaries.
+                    var snapshot = await LayerReader.ReadAsync(stream.Tar, layer, analyzers.MaxSizeFor, ct, analyzers.Condense).ConfigureAwait(false);
                     // Only a layer whose digests were checked to the last byte goes to the cache.
                     await stream.DrainAndVerifyAsync(ct).ConfigureAwait(false);
-                    Condense(snapshot);
                     cache?.Put(snapshot, fingerprint);
                     snapshots[i] = snapshot;
                 }
                 progress?.Report(new LayerProgress(i, layers.Count, layer.DiffId, false));
             }).ConfigureAwait(false);
         return new LayeredFileTree(snapshots);
-    }
-
-    /// <summary>Keeps only what the analyzers read of each file, so the cache and the tree hold summaries, not documents.</summary>
-    private void Condense(LayerSnapshot snapshot)
-    {
-        foreach (var (path, content) in snapshot.Contents)
-        {
-            var condensed = analyzers.Condense(path, content);
-            if (!ReferenceEquals(condensed, content))
-            {
-                snapshot.Contents[path] = condensed;
-            }
-        }
     }
 }

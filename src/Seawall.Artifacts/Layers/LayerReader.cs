@@ -17,11 +17,15 @@ public static class LayerReader
     /// <summary>Warnings kept per layer, so a hostile layer cannot fill memory with them.</summary>
     private const int MaxWarnings = 100;
 
-    public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, long> maxSizeFor, CancellationToken ct)
+    /// <param name="maxSizeFor">The largest size any analyzer wants of a regular file (path, mode, size), or -1 when none wants it.</param>
+    /// <param name="condense">Reduces a file to what its analyzers read (path, mode, content), as soon as it is read, so a
+    /// layer of large binaries is never held whole.</param>
+    public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, int, long, long> maxSizeFor, CancellationToken ct,
+        Func<string, int, byte[], byte[]>? condense = null)
     {
         var snapshot = new LayerSnapshot { Layer = layer };
         var what = $"layer {layer.Index} ({Short(layer.DiffId)})";
-        var hardlinks = new List<(string Path, string Target)>();
+        var hardlinks = new List<(string Path, string Target, int Mode)>();
         try
         {
             using var reader = new TarReader(tar, leaveOpen: true);
@@ -73,12 +77,12 @@ public static class LayerReader
                             break;
                         }
                         snapshot.Nodes.Add(new FileNode(path, FileKind.Hardlink, 0, mode, target, layer));
-                        hardlinks.Add((path, target));
+                        hardlinks.Add((path, target, mode));
                         break;
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                         var size = entry.Length;
                         snapshot.Nodes.Add(new FileNode(path, FileKind.Regular, size, mode, null, layer));
-                        var max = maxSizeFor(path);
+                        var max = maxSizeFor(path, mode, size);
                         if (max >= 0 && entry.DataStream is { } data)
                         {
                             if (size > max)
@@ -87,7 +91,8 @@ public static class LayerReader
                             }
                             else
                             {
-                                snapshot.Contents[path] = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
+                                var content = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
+                                snapshot.Contents[path] = condense is null ? content : condense(path, mode, content);
                             }
                         }
                         break;
@@ -104,9 +109,9 @@ public static class LayerReader
         }
 
         // A hardlink to a file we kept shares its content, so an analyzer can ask for either name.
-        foreach (var (path, target) in hardlinks)
+        foreach (var (path, target, mode) in hardlinks)
         {
-            if (snapshot.Contents.TryGetValue(target, out var bytes) && maxSizeFor(path) >= 0)
+            if (snapshot.Contents.TryGetValue(target, out var bytes) && maxSizeFor(path, mode, long.MaxValue) >= 0)
             {
                 snapshot.Contents[path] = bytes;
             }
