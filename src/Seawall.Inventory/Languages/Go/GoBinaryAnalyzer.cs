@@ -5,7 +5,7 @@ namespace Seawall.Inventory.Languages.Go;
 
 /// <summary>
 /// Go binaries wherever they lie (any executable): the modules linked in, with replacements applied, the main
-/// module when it carries a real version, and the toolchain as the "stdlib" package (go1.22.5 becomes v1.22.5,
+/// module when it carries a version (its own, or one passed with -ldflags -X), and the toolchain as the "stdlib" package (go1.22.5 becomes v1.22.5,
 /// as Trivy writes it). Versions keep Go's "v" prefix.
 /// </summary>
 public sealed class GoBinaryAnalyzer : IAnalyzer
@@ -87,9 +87,9 @@ public sealed class GoBinaryAnalyzer : IAnalyzer
             }
             packages.Add(new Package { Name = module.Path, Version = RealVersion(module.Version), Ecosystem = "Go", FilePath = filePath, Layer = layer });
         }
-        if (modInfo.Main?.Effective is { } main && main.Path.Length > 0 && RealVersion(main.Version) is { Length: > 0 } mainVersion)
+        if (MainVersion(modInfo) is { } mainVersion)
         {
-            // Only `go install path@version` stamps the main module; "(devel)" says nothing about the application's version.
+            var main = modInfo.Main!.Effective;
             packages.Add(new Package
             {
                 Name = main.Path,
@@ -101,6 +101,24 @@ public sealed class GoBinaryAnalyzer : IAnalyzer
             });
         }
         return [.. packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Version, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The application's own version, or null when the binary does not tell: `go install path@version` stamps it; a build
+    /// from a checkout stamps "(devel)" or a v0.0.0 pseudo-version, where a version passed with -ldflags -X wins (as Trivy).
+    /// </summary>
+    internal static string? MainVersion(GoModInfo modInfo)
+    {
+        if (modInfo.Main is not { } main || main.Effective.Path.Length == 0)
+        {
+            return null;
+        }
+        var version = RealVersion(main.Effective.Version);
+        if (version.Length == 0 || version.StartsWith("v0.0.0", StringComparison.Ordinal))
+        {
+            version = GoLdflagsVersion.Find(main.Path, modInfo.Settings) ?? version;
+        }
+        return version.Length > 0 ? version : null;
     }
 
     /// <summary>"go1.22.5" or "go1.22.3 X:boringcrypto" to "v1.22.5"; null for a development toolchain ("devel go1.23-...").</summary>

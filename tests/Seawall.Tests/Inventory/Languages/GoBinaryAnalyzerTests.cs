@@ -96,7 +96,9 @@ public sealed class GoBinaryAnalyzerTests(GoBuildFixture build) : IClassFixture<
         Assert.SkipUnless(File.Exists(path), $"{path} is not on this machine");
         Assert.SkipWhen(GoBuildFixture.Go is null, "the Go toolchain (`go version -m`, the oracle) is not installed");
         var packages = await AnalyzeFile(path);
-        Assert.Equal(Oracle(path), packages.Select(p => $"{p.Name}@{p.Version}").Order(StringComparer.Ordinal).ToList());
+        var (expected, main) = Oracle(path);
+        // The main module's version may come from -ldflags, which `go version -m` does not interpret: compared below.
+        Assert.Equal(expected, packages.Where(p => p.Name != main).Select(p => $"{p.Name}@{p.Version}").Order(StringComparer.Ordinal).ToList());
         Assert.All(packages, p => Assert.Equal("Go", p.Ecosystem));
         Assert.Equal(path.TrimStart('/'), Assert.Single(packages.Select(p => p.FilePath).Distinct()));
     }
@@ -115,7 +117,7 @@ public sealed class GoBinaryAnalyzerTests(GoBuildFixture build) : IClassFixture<
             Assert.Equal(format, ExecutableFile.Open(stream)!.Format);
         }
         var packages = await AnalyzeFile(path);
-        Assert.Equal(Oracle(path), packages.Select(p => $"{p.Name}@{p.Version}").Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(Oracle(path).Expected, packages.Select(p => $"{p.Name}@{p.Version}").Order(StringComparer.Ordinal).ToList());
         // The dependency replaced by a directory keeps the directory's path and no version; the main module is "(devel)".
         Assert.Contains(packages, p => p.Name == "./lib" && p.Version.Length == 0);
         Assert.DoesNotContain(packages, p => p.Name == "example.com/hello");
@@ -303,8 +305,34 @@ public sealed class GoBinaryAnalyzerTests(GoBuildFixture build) : IClassFixture<
     private static async Task<List<string>> Names(byte[] bytes) =>
         [.. (await GoModAnalyzerTests.Analyze("x", bytes, Analyzer)).Results.SelectMany(r => r.Packages).Select(p => $"{p.Name}@{p.Version}")];
 
+    [Theory]
+    [InlineData("/usr/lib/google-cloud-sdk/bin/kpt", "github.com/GoogleContainerTools/kpt@1.0.0-beta.56")] // (devel), -X .../run.version=1.0.0-beta.56
+    [InlineData("/usr/lib/google-cloud-sdk/bin/cbt", "cloud.google.com/go/cbt@1.23.2")] // v0.0.0-2025...+dirty, -X "main.version=1.23.2"
+    [InlineData("/usr/local/bin/terraform", null)] // (devel), no -X version
+    public async Task Analyze_MainModuleBuiltFromACheckout_TakesTheLdflagsVersion(string path, string? expected)
+    {
+        Assert.SkipUnless(File.Exists(path), $"{path} is not on this machine");
+        var packages = await AnalyzeFile(path);
+        var main = packages.Where(p => p.DependsOn.Count > 0).Select(p => $"{p.Name}@{p.Version}").SingleOrDefault();
+        Assert.Equal(expected, main);
+    }
+
+    [Theory]
+    [InlineData("\"-X main.version=1.2.3 -X main.commit=abc\"", "1.2.3")]
+    [InlineData("\"-X 'main.Version=v2.0.0' -X=example.com/m/cmd/tool.version=3.1.0\"", "3.1.0")] // the module's cmd/ wins
+    [InlineData("\"-X main.version=1.0.0 -X common.version=1.0.1\"", null)] // two in the same group: no version
+    [InlineData("\"-X example.com/m/internal/build.ver=0.9.0-rc.1\"", "0.9.0-rc.1")]
+    [InlineData("\"-X main.version=dev\"", null)] // not semver
+    [InlineData("\"-X main.version=\\\"unterminated\"", null)]
+    [InlineData("-s", null)]
+    public void MainVersion_LdflagsRules(string ldflags, string? expected)
+    {
+        var modInfo = new GoModInfo("go1.22.0", "example.com/m", new GoModule("example.com/m", "(devel)"), [], [new("-ldflags", ldflags)]);
+        Assert.Equal(expected, GoBinaryAnalyzer.MainVersion(modInfo));
+    }
+
     /// <summary>What `go version -m` lists, as Seawall names it: deps with replacements applied, "(devel)" as no version, stdlib "v1.x.y".</summary>
-    private static List<string> Oracle(string binary)
+    private static (List<string> Expected, string? Main) Oracle(string binary)
     {
         var output = ExternalTool.Run(GoBuildFixture.Go!, Path.GetTempPath(), null, "version", "-m", binary);
         var lines = output.Split('\n');
@@ -336,11 +364,7 @@ public sealed class GoBinaryAnalyzerTests(GoBuildFixture build) : IClassFixture<
         static string V(string v) => v == "(devel)" ? "" : v;
         var names = deps.Select(d => $"{d.Path}@{V(d.Version)}").ToList();
         names.Add($"stdlib@v{goVersion[2..].Split(' ')[0]}");
-        if (main is { } m && V(m.Version).Length > 0)
-        {
-            names.Add($"{m.Path}@{m.Version}");
-        }
-        return [.. names.Order(StringComparer.Ordinal)];
+        return ([.. names.Order(StringComparer.Ordinal)], main?.Path);
     }
 
     private static byte[] Sentinels(string text) =>
