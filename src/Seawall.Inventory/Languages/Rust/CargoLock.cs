@@ -12,7 +12,7 @@ internal sealed record CargoLockPackage(string Name, string Version, string? Sou
 /// named: "name version (source)" in v1, then just "name" when one version of it is locked, "name version" when
 /// several are (v2 and later; v3 and v4 add a version key and change checksums and git URLs, not the graph).
 /// </summary>
-internal static class CargoLock
+internal static partial class CargoLock
 {
     public static IReadOnlyList<CargoLockPackage> Parse(string text)
     {
@@ -24,8 +24,7 @@ internal static class CargoLock
         }
         catch (TomlException ex)
         {
-            // Tomlyn's message holds one line per diagnostic: the first, with its position, is enough.
-            throw new FormatException($"invalid TOML: {ex.Message.Split('\n', 2)[0].Trim()}", ex);
+            throw new FormatException($"invalid TOML: {Diagnostic(ex.Message)}", ex);
         }
         if (!document.TryGetValue("package", out var value))
         {
@@ -68,6 +67,24 @@ internal static class CargoLock
             _ => null,
         };
     }
+
+    /// <summary>
+    /// Tomlyn's message holds one line per diagnostic, wrapped in serializer text: the first, as "line L, column C: what".
+    /// </summary>
+    private static string Diagnostic(string message)
+    {
+        var first = message.Split('\n', 2)[0].Trim();
+        var reason = first.IndexOf("Reason: ", StringComparison.Ordinal);
+        if (reason >= 0)
+        {
+            first = first[(reason + "Reason: ".Length)..];
+        }
+        var match = DiagnosticPattern().Match(first);
+        return match.Success ? $"line {match.Groups[1].Value}, column {match.Groups[2].Value}: {match.Groups[3].Value}" : first;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\((\d+),(\d+)\)\s*:\s*error\s*:\s*(.*)$")]
+    private static partial System.Text.RegularExpressions.Regex DiagnosticPattern();
 
     private static string? String(TomlTable table, string key) =>
         table.TryGetValue(key, out var value) && value is string s ? s : null;
