@@ -1,6 +1,8 @@
 using Seawall.Core.Analysis;
 using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
+using Seawall.Inventory.Languages.Go;
+using Seawall.Inventory.Languages.Rust;
 using Seawall.Inventory.Os;
 using Seawall.Inventory.Rpm;
 
@@ -15,6 +17,10 @@ public static class AnalyzerCatalog
     /// <summary>Language package analyzers (issue 3), one folder each under Seawall.Inventory/Languages.</summary>
     public static IReadOnlyList<IAnalyzer> LanguagePackages() =>
     [
+        new GoModAnalyzer(),
+        new GoBinaryAnalyzer(),
+        new CargoLockAnalyzer(),
+        new RustBinaryAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>

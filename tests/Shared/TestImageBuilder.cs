@@ -7,7 +7,11 @@ using System.Text.Json.Nodes;
 namespace Seawall.TestSupport;
 
 /// <summary>One layer of a test image: the build step that made it and its files (rooted paths without the leading slash).</summary>
-public sealed record TestLayer(string CreatedBy, IReadOnlyDictionary<string, byte[]> Files);
+public sealed record TestLayer(string CreatedBy, IReadOnlyDictionary<string, byte[]> Files)
+{
+    /// <summary>Modes of the files that are not 0644 (a program: 0755).</summary>
+    public IReadOnlyDictionary<string, UnixFileMode> Modes { get; init; } = new Dictionary<string, UnixFileMode>();
+}
 
 /// <summary>
 /// Writes multi-layer images by hand, in the formats real tools read: an OCI image layout (as a directory or
@@ -50,7 +54,7 @@ public static class TestImageBuilder
         var layerPaths = new List<string>();
         foreach (var layer in layers)
         {
-            var tar = LayerTar(layer.Files);
+            var tar = LayerTar(layer.Files, layer.Modes);
             var diffId = Digest(tar);
             diffIds.Add(diffId);
             var path = diffId[7..] + "/layer.tar";
@@ -87,7 +91,7 @@ public static class TestImageBuilder
         var descriptors = new JsonArray();
         foreach (var layer in layers)
         {
-            var tar = LayerTar(layer.Files);
+            var tar = LayerTar(layer.Files, layer.Modes);
             diffIds.Add(Digest(tar));
             var gz = Gzip(tar);
             descriptors.Add(Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", Blob(gz), gz.Length));
@@ -132,7 +136,7 @@ public static class TestImageBuilder
     };
 
     /// <summary>A layer tar with every parent directory listed before its files, as real image builders write them.</summary>
-    private static byte[] LayerTar(IReadOnlyDictionary<string, byte[]> files)
+    private static byte[] LayerTar(IReadOnlyDictionary<string, byte[]> files, IReadOnlyDictionary<string, UnixFileMode> modes)
     {
         using var ms = new MemoryStream();
         using (var writer = new TarWriter(ms, TarEntryFormat.Pax, leaveOpen: true))
@@ -154,7 +158,7 @@ public static class TestImageBuilder
             {
                 writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path)
                 {
-                    Mode = (UnixFileMode)0b110_100_100,
+                    Mode = modes.GetValueOrDefault(path, (UnixFileMode)0b110_100_100),
                     ModificationTime = FixedTime,
                     DataStream = new MemoryStream(content),
                 });

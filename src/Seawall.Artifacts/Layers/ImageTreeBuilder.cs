@@ -39,10 +39,10 @@ public sealed class ImageTreeBuilder(AnalyzerHost analyzers, LayerCache? cache, 
                 var stream = await image.OpenLayerAsync(i, ct).ConfigureAwait(false);
                 await using (stream.ConfigureAwait(false))
                 {
-                    var snapshot = await LayerReader.ReadAsync(stream.Tar, layer, analyzers.MaxSizeFor, ct, budget).ConfigureAwait(false);
+                    // Each file is condensed as it is read: the cache and the tree hold summaries, not documents or binaries.
+                    var snapshot = await LayerReader.ReadAsync(stream.Tar, layer, analyzers.MaxSizeFor, ct, budget, analyzers.Condense).ConfigureAwait(false);
                     // Only a layer whose digests were checked to the last byte, and that holds all that was asked for, goes to the cache.
                     await stream.DrainAndVerifyAsync(ct).ConfigureAwait(false);
-                    Condense(snapshot, budget);
                     if (!snapshot.Incomplete)
                     {
                         cache?.Put(snapshot, fingerprint);
@@ -52,19 +52,5 @@ public sealed class ImageTreeBuilder(AnalyzerHost analyzers, LayerCache? cache, 
                 progress?.Report(new LayerProgress(i, layers.Count, layer.DiffId, false));
             }).ConfigureAwait(false);
         return new LayeredFileTree(snapshots, warnings.Order(StringComparer.Ordinal));
-    }
-
-    /// <summary>Keeps only what the analyzers read of each file, so the cache and the tree hold summaries, not documents.</summary>
-    private void Condense(LayerSnapshot snapshot, ContentBudget budget)
-    {
-        foreach (var (path, content) in snapshot.Contents)
-        {
-            var condensed = analyzers.Condense(path, content);
-            if (!ReferenceEquals(condensed, content))
-            {
-                snapshot.Contents[path] = condensed;
-                budget.Take(condensed.Length - (long)content.Length); // give back what condensing freed
-            }
-        }
     }
 }

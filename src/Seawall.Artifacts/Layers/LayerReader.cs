@@ -21,12 +21,16 @@ public static class LayerReader
     /// <summary>Linux's PATH_MAX: no real file has a longer path or symlink target, and link resolution cost stays bounded.</summary>
     public const int MaxPathLength = 4096;
 
+    /// <param name="maxSizeFor">The largest size any analyzer wants of a regular file (path, mode, size), or -1 when none wants it.</param>
     /// <param name="budget">Bytes of content the whole image may keep in memory; files past it are listed but not kept.</param>
-    public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, long> maxSizeFor, CancellationToken ct, ContentBudget? budget = null)
+    /// <param name="condense">Reduces a file to what its analyzers read (path, mode, content), as soon as it is read, so a
+    /// layer of large binaries is never held whole.</param>
+    public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, int, long, long> maxSizeFor, CancellationToken ct,
+        ContentBudget? budget = null, Func<string, int, byte[], byte[]>? condense = null)
     {
         var snapshot = new LayerSnapshot { Layer = layer };
         var what = Describe(layer);
-        var hardlinks = new List<(string Path, string Target)>();
+        var hardlinks = new List<(string Path, string Target, int Mode)>();
         try
         {
             // The guard sees each header before TarReader allocates what it claims (see TarHeaderGuardStream).
@@ -90,18 +94,21 @@ public static class LayerReader
                             break;
                         }
                         snapshot.Nodes.Add(new FileNode(path, FileKind.Hardlink, 0, mode, target, layer));
-                        hardlinks.Add((path, target));
+                        hardlinks.Add((path, target, mode));
                         break;
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                         var size = entry.Length;
                         snapshot.Nodes.Add(new FileNode(path, FileKind.Regular, size, mode, null, layer));
-                        var max = maxSizeFor(path);
+                        var max = maxSizeFor(path, mode, size);
                         // A file over every analyzer's cap is not kept; the analyzer host warns about it if it is still visible.
                         if (max >= 0 && size <= max && entry.DataStream is { } data)
                         {
                             if (budget is null || budget.TryTake(size))
                             {
-                                snapshot.Contents[path] = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
+                                var content = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
+                                var kept = condense is null ? content : condense(path, mode, content);
+                                budget?.Take(kept.Length - (long)content.Length); // give back what condensing freed
+                                snapshot.Contents[path] = kept;
                             }
                             else
                             {
@@ -124,9 +131,9 @@ public static class LayerReader
         }
 
         // A hardlink to a file we kept shares its content, so an analyzer can ask for either name.
-        foreach (var (path, target) in hardlinks)
+        foreach (var (path, target, mode) in hardlinks)
         {
-            if (snapshot.Contents.TryGetValue(target, out var bytes) && maxSizeFor(path) >= 0)
+            if (snapshot.Contents.TryGetValue(target, out var bytes) && maxSizeFor(path, mode, long.MaxValue) >= 0)
             {
                 snapshot.Contents[path] = bytes;
             }

@@ -10,12 +10,22 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
 {
     public IReadOnlyList<IAnalyzer> Analyzers { get; } = analyzers;
 
+    /// <summary>Executables smaller than this are scripts and stubs, not compiled programs with build info.</summary>
+    public const long MinExecutableSize = 4096;
+
+    /// <summary>A regular file's mode and size make it a compiled-program candidate for <see cref="IAnalyzer.WantsExecutables"/>.</summary>
+    public static bool IsExecutable(int mode, long size) => (mode & 0x49) != 0 && size >= MinExecutableSize; // any of u+x, g+x, o+x
+
+    /// <summary>Whether an analyzer wants a regular file: by its path, or as an executable.</summary>
+    private static bool Wants(IAnalyzer analyzer, string path, int mode, long size) =>
+        analyzer.IsApplicable(path) || (analyzer.WantsExecutables && IsExecutable(mode, size));
+
     /// <summary>Whether any analyzer wants this path: image sources use it to decide what to keep from a layer.</summary>
-    public bool WantsPath(string path)
+    public bool WantsPath(string path, int mode = 0, long size = 0)
     {
         foreach (var analyzer in Analyzers)
         {
-            if (analyzer.IsApplicable(path))
+            if (Wants(analyzer, path, mode, size))
             {
                 return true;
             }
@@ -24,12 +34,15 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
     }
 
     /// <summary>Largest size any analyzer accepts for this path, or -1 when none wants it.</summary>
-    public long MaxSizeFor(string path)
+    public long MaxSizeFor(string path) => MaxSizeFor(path, 0, 0);
+
+    /// <summary>Largest size any analyzer accepts for a regular file with this mode and size, or -1 when none wants it.</summary>
+    public long MaxSizeFor(string path, int mode, long size)
     {
         long max = -1;
         foreach (var analyzer in Analyzers)
         {
-            if (analyzer.IsApplicable(path))
+            if (Wants(analyzer, path, mode, size))
             {
                 max = Math.Max(max, analyzer.MaxFileSize);
             }
@@ -41,21 +54,46 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
     /// The content to keep for a path: condensed by the analyzer that wants it, or kept whole when several do,
     /// since one analyzer's summary is not another's input.
     /// </summary>
-    public byte[] Condense(string path, byte[] content)
+    public byte[] Condense(string path, byte[] content) => Condense(path, 0, content);
+
+    /// <summary>
+    /// <see cref="Condense(string, byte[])"/> for a regular file with this mode. Binary analyzers condense an executable
+    /// that is not theirs to nothing, so when several want a file and at most one keeps anything, that one summary is
+    /// kept (nothing at all for the thousands of executables that are neither Go nor Rust); any other mix stays whole.
+    /// </summary>
+    public byte[] Condense(string path, int mode, byte[] content)
     {
-        IAnalyzer? only = null;
+        List<IAnalyzer>? wanting = null;
         foreach (var analyzer in Analyzers)
         {
-            if (analyzer.IsApplicable(path))
+            if (Wants(analyzer, path, mode, content.Length))
             {
-                if (only is not null)
-                {
-                    return content;
-                }
-                only = analyzer;
+                (wanting ??= []).Add(analyzer);
             }
         }
-        return only is null ? content : only.Condense(path, content);
+        if (wanting is null)
+        {
+            return content;
+        }
+        if (wanting.Count == 1)
+        {
+            return wanting[0].Condense(path, content);
+        }
+        byte[]? kept = null;
+        foreach (var analyzer in wanting)
+        {
+            var condensed = analyzer.Condense(path, content);
+            if (condensed.Length == 0)
+            {
+                continue;
+            }
+            if (kept is not null)
+            {
+                return content;
+            }
+            kept = condensed;
+        }
+        return kept ?? [];
     }
 
     /// <summary>A key naming the analyzer set and versions: part of every cache key.</summary>
@@ -70,28 +108,43 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
             sink.Warn(warning);
         }
         var perAnalyzer = Analyzers.ToDictionary(a => a, _ => new List<FileNode>());
+        var executables = new List<(FileNode Node, List<IAnalyzer> Analyzers)>();
         foreach (var node in tree.Nodes)
         {
             if (node.Kind is FileKind.Directory or FileKind.Other)
             {
                 continue;
             }
+            List<IAnalyzer>? binaryAnalyzers = null;
             foreach (var analyzer in Analyzers)
             {
                 if (analyzer.IsApplicable(node.Path))
                 {
                     perAnalyzer[analyzer].Add(node);
                 }
+                else if (analyzer.WantsExecutables && node.Kind == FileKind.Regular && IsExecutable(node.Mode, node.Size))
+                {
+                    (binaryAnalyzers ??= []).Add(analyzer);
+                }
+            }
+            if (binaryAnalyzers is not null)
+            {
+                executables.Add((node, binaryAnalyzers));
             }
         }
+        var binaries = await LoadExecutablesAsync(tree, executables, sink, cancellationToken).ConfigureAwait(false);
 
         using var gate = new SemaphoreSlim(Math.Max(1, maxConcurrency));
-        var tasks = perAnalyzer.Where(p => p.Value.Count > 0).Select(async pair =>
+        var tasks = perAnalyzer.Where(p => p.Value.Count > 0 || binaries.ContainsKey(p.Key)).Select(async pair =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 var files = await LoadAsync(tree, pair.Key, pair.Value, sink, cancellationToken).ConfigureAwait(false);
+                if (binaries.TryGetValue(pair.Key, out var found))
+                {
+                    files = [.. files.Concat(found).OrderBy(f => f.Path, StringComparer.Ordinal)];
+                }
                 if (files.Count > 0)
                 {
                     await pair.Key.AnalyzeAsync(new AnalyzerInput(files, tree), sink, cancellationToken).ConfigureAwait(false);
@@ -108,6 +161,101 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
         });
         await Task.WhenAll(tasks).ConfigureAwait(false);
         return sink;
+    }
+
+    /// <summary>
+    /// Reads each executable once for all the binary analyzers that want it and keeps only their summaries, so a scan
+    /// of a root with thousands of programs holds a few KB per Go or Rust binary and nothing for the rest. From disk,
+    /// the analyzers read through a seekable stream and never load a whole binary.
+    /// </summary>
+    private async Task<Dictionary<IAnalyzer, List<AnalyzerFile>>> LoadExecutablesAsync(
+        IFileTree tree, List<(FileNode Node, List<IAnalyzer> Analyzers)> executables, AnalysisSink sink, CancellationToken ct)
+    {
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<IAnalyzer, System.Collections.Concurrent.ConcurrentBag<AnalyzerFile>>();
+        await Parallel.ForEachAsync(executables, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxConcurrency), CancellationToken = ct }, async (item, token) =>
+        {
+            var (node, wanting) = item;
+            var fitting = new List<IAnalyzer>(wanting.Count);
+            foreach (var analyzer in wanting)
+            {
+                if (node.Size > analyzer.MaxFileSize)
+                {
+                    sink.Warn($"{node.Path}: {node.Size} bytes is over the {analyzer.MaxFileSize}-byte cap of {analyzer.Id}; skipped");
+                }
+                else
+                {
+                    fitting.Add(analyzer);
+                }
+            }
+            if (fitting.Count == 0 || !tree.HasContent(node))
+            {
+                return;
+            }
+            var summaries = await SummarizeAsync(tree, node, fitting, sink, token).ConfigureAwait(false);
+            foreach (var (analyzer, content) in summaries)
+            {
+                found.GetOrAdd(analyzer, _ => []).Add(new AnalyzerFile(node.Path, node, content));
+            }
+        }).ConfigureAwait(false);
+        return found.ToDictionary(p => p.Key, p => p.Value.ToList());
+    }
+
+    /// <summary>Each analyzer's non-empty summary of one executable.</summary>
+    private static async Task<List<(IAnalyzer, byte[])>> SummarizeAsync(IFileTree tree, FileNode node, List<IAnalyzer> analyzers, AnalysisSink sink, CancellationToken ct)
+    {
+        var result = new List<(IAnalyzer, byte[])>();
+        if (tree.ContentIsCondensed)
+        {
+            // Condensed when the layer was read, once for all of them; each analyzer ignores a summary that is not its own.
+            var stored = await tree.ReadAllBytesAsync(node, long.MaxValue, ct).ConfigureAwait(false);
+            if (stored is { Length: > 0 })
+            {
+                result.AddRange(analyzers.Select(a => (a, stored)));
+            }
+            return result;
+        }
+        var stream = tree.OpenRead(node);
+        byte[]? whole = null;
+        if (stream is null)
+        {
+            whole = await tree.ReadAllBytesAsync(node, analyzers.Max(a => a.MaxFileSize), ct).ConfigureAwait(false);
+            if (whole is null)
+            {
+                return result;
+            }
+        }
+        using (stream)
+        {
+            foreach (var analyzer in analyzers)
+            {
+                try
+                {
+                    byte[] summary;
+                    if (stream is not null)
+                    {
+                        stream.Position = 0;
+                        summary = analyzer.CondenseFrom(node.Path, stream);
+                    }
+                    else
+                    {
+                        summary = analyzer.Condense(node.Path, whole!);
+                    }
+                    if (summary.Length > 0)
+                    {
+                        result.Add((analyzer, summary));
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return result; // unreadable (a file that vanished, a permission): nothing to say about it
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    sink.Warn($"{node.Path}: {analyzer.Id} could not read it ({ex.Message})");
+                }
+            }
+        }
+        return result;
     }
 
     private static async Task<List<AnalyzerFile>> LoadAsync(IFileTree tree, IAnalyzer analyzer, List<FileNode> nodes, AnalysisSink sink, CancellationToken ct)

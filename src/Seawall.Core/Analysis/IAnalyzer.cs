@@ -32,6 +32,23 @@ public interface IAnalyzer
     /// </summary>
     byte[] Condense(string path, byte[] content) => content;
 
+    /// <summary>
+    /// Binaries can lie anywhere under any name: an analyzer that says true is also handed every regular file with an
+    /// execute bit of at least <see cref="AnalyzerHost.MinExecutableSize"/> bytes, besides the paths it accepts.
+    /// </summary>
+    bool WantsExecutables => false;
+
+    /// <summary>
+    /// <see cref="Condense(string, byte[])"/> from a seekable stream over a file on disk, so an analyzer that needs a few
+    /// bytes of a large binary can read just those. By default the file is read whole and condensed.
+    /// </summary>
+    byte[] CondenseFrom(string path, Stream content)
+    {
+        using var buffer = new MemoryStream();
+        content.CopyTo(buffer);
+        return Condense(path, buffer.ToArray());
+    }
+
     Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken);
 }
 

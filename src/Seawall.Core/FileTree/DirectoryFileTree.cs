@@ -80,7 +80,9 @@ public sealed class DirectoryFileTree : IFileTree
                     {
                         size = 0;
                     }
-                    node = new FileNode(path, FileKind.Regular, size, 0, null, null);
+                    // The mode tells binary analyzers which files are programs.
+                    var mode = OperatingSystem.IsWindows() ? 0 : (int)file.UnixFileMode;
+                    node = new FileNode(path, FileKind.Regular, size, mode, null, null);
                 }
                 else
                 {
@@ -121,6 +123,28 @@ public sealed class DirectoryFileTree : IFileTree
                 return null;
             }
             return await File.ReadAllBytesAsync(full, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public Stream? OpenRead(FileNode node)
+    {
+        if (node.Kind != FileKind.Regular)
+        {
+            return null;
+        }
+        var full = Path.Combine(_root, node.Path);
+        try
+        {
+            // As for ReadAllBytesAsync: refuse a symlink that appeared on this path since the walk.
+            if (new FileInfo(full).LinkTarget is not null)
+            {
+                return null;
+            }
+            return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.RandomAccess);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

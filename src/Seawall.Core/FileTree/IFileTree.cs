@@ -25,6 +25,13 @@ public interface IFileTree
     ValueTask<byte[]?> ReadAllBytesAsync(FileNode node, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>
+    /// A seekable stream over a regular file's content where the tree reads files from disk, so a reader that needs a
+    /// few bytes of a large file need not load it; null where the tree holds content in memory (read it with
+    /// <see cref="ReadAllBytesAsync"/>) or the file cannot be opened.
+    /// </summary>
+    Stream? OpenRead(FileNode node) => null;
+
+    /// <summary>
     /// Earlier versions of a file that lower layers held and a later layer replaced, oldest first, with content
     /// where it was kept. Package analyzers use them to tell which layer brought each package in.
     /// </summary>

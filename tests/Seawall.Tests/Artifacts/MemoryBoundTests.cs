@@ -95,7 +95,7 @@ public sealed class MemoryBoundTests
         var tar = (byte[])[.. TarHeaderGuardTests.Prelude(), .. TarHeaderGuardTests.Header("bomb", type, (1L << 30) - 1), .. new byte[4096]];
         var before = GC.GetTotalAllocatedBytes(precise: true);
 
-        await Assert.ThrowsAsync<LimitExceededException>(() => LayerReader.ReadAsync(new MemoryStream(tar), Layer, _ => 1 << 20, Token));
+        await Assert.ThrowsAsync<LimitExceededException>(() => LayerReader.ReadAsync(new MemoryStream(tar), Layer, (_, _, _) => 1 << 20, Token));
 
         Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64L * 1024 * 1024, $"{(GC.GetTotalAllocatedBytes(true) - before) >> 20} MiB allocated");
     }
@@ -118,7 +118,7 @@ public sealed class MemoryBoundTests
         var stream = new ConcatStream(header, new RepeatingStream("9 a=bbbb\n"u8.ToArray(), 6L * 1024 * 1024 * 1024));
         var before = GC.GetTotalAllocatedBytes(precise: true);
 
-        var ex = await Assert.ThrowsAsync<LimitExceededException>(() => LayerReader.ReadAsync(stream, Layer, p => -1, TestContext.Current.CancellationToken));
+        var ex = await Assert.ThrowsAsync<LimitExceededException>(() => LayerReader.ReadAsync(stream, Layer, (_, _, _) => -1, TestContext.Current.CancellationToken));
         Assert.Contains("a tar PAX header claims 1073741823 bytes", ex.Message, StringComparison.Ordinal);
 
         Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 256L * 1024 * 1024, $"{(GC.GetTotalAllocatedBytes(true) - before) >> 20} MiB allocated");

@@ -43,7 +43,7 @@ public sealed class LayerReaderFuzzTests
             string outcome;
             try
             {
-                var snapshot = await LayerReader.ReadAsync(new MemoryStream(damaged), Layer, p => 1 << 20, TestContext.Current.CancellationToken);
+                var snapshot = await LayerReader.ReadAsync(new MemoryStream(damaged), Layer, (_, _, _) => 1 << 20, TestContext.Current.CancellationToken);
                 outcome = "snapshot";
                 Assert.All(snapshot.Nodes, n => Assert.False(n.Path.StartsWith('/') || n.Path.Split('/').Contains("..")));
             }

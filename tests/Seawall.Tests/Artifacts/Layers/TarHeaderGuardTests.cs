@@ -107,10 +107,10 @@ public sealed class TarHeaderGuardTests
     {
         var tar = (byte[])[.. Prelude(), .. Header("bomb", type, (1L << 30) - 1), .. new byte[4096]];
         // The prelude alone reads cleanly: the guard follows it without a false alarm.
-        var clean = await LayerReader.ReadAsync(new MemoryStream([.. Prelude(), .. new byte[1024]]), Layer, _ => 1 << 20, Token);
+        var clean = await LayerReader.ReadAsync(new MemoryStream([.. Prelude(), .. new byte[1024]]), Layer, (_, _, _) => 1 << 20, Token);
         Assert.Equal(1000, clean.Contents["var/sized"].Length);
         Assert.Contains(clean.Nodes, n => n.Path == "usr/" + new string('g', 300));
-        var ex = await Assert.ThrowsAsync<LimitExceededException>(() => LayerReader.ReadAsync(new MemoryStream(tar), Layer, _ => 1 << 20, Token));
+        var ex = await Assert.ThrowsAsync<LimitExceededException>(() => LayerReader.ReadAsync(new MemoryStream(tar), Layer, (_, _, _) => 1 << 20, Token));
 
         Assert.Equal($"layer 2 (sha256:aaaaaaaaaaaa): a tar {kind} header claims 1073741823 bytes, over the 1048576-byte cap; refusing it", ex.Message);
     }
@@ -122,7 +122,7 @@ public sealed class TarHeaderGuardTests
         Assert.InRange(records.Length, 1_000_000, Seawall.Artifacts.Streams.TarHeaderGuardStream.MaxMetadataBytes);
         var tar = (byte[])[.. Header("PaxHeaders/f", 'x', records.Length), .. Padded(records), .. Header("f", '0', 3), .. Padded("abc"u8.ToArray()), .. new byte[1024]];
 
-        var snapshot = await LayerReader.ReadAsync(new MemoryStream(tar), Layer, _ => 100, Token);
+        var snapshot = await LayerReader.ReadAsync(new MemoryStream(tar), Layer, (_, _, _) => 100, Token);
 
         Assert.Equal("abc"u8.ToArray(), snapshot.Contents["f"]);
     }
