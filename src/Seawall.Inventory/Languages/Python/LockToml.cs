@@ -1,5 +1,7 @@
 using Tomlyn;
 using Tomlyn.Model;
+using Tomlyn.Parsing;
+using Tomlyn.Syntax;
 using Tomlyn.Serialization;
 
 namespace Seawall.Inventory.Languages.Python;
@@ -10,11 +12,23 @@ namespace Seawall.Inventory.Languages.Python;
 /// </summary>
 internal static class LockToml
 {
+    private static readonly TomlSerializerOptions Options = new() { MaxDepth = 64 };
+
+    private static readonly LockTomlContext Context = new(Options);
+
     public static TomlTable Parse(string text)
     {
         try
         {
-            return TomlSerializer.Deserialize(text, LockTomlContext.Default.TomlTable)
+            // The deserializer lets a repeated key win silently for the untyped model; TOML forbids it, and so do the Go
+            // readers Trivy and osv-scanner use. The syntax parser's validation catches it (and every other semantic error).
+            var syntax = SyntaxParser.Parse(text, Options, sourceName: null, validate: true);
+            if (syntax.HasErrors)
+            {
+                var error = syntax.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
+                throw new MalformedFileException($"invalid TOML: {error.Message}", error.Span.Start.Line + 1);
+            }
+            return TomlSerializer.Deserialize(text, Context.TomlTable)
                 ?? throw new MalformedFileException("not a TOML document");
         }
         catch (TomlException ex)
@@ -66,4 +80,10 @@ internal static class LockToml
 }
 
 [TomlSerializable(typeof(TomlTable))]
-internal sealed partial class LockTomlContext : TomlSerializerContext;
+internal sealed partial class LockTomlContext : TomlSerializerContext
+{
+    public LockTomlContext(TomlSerializerOptions options)
+        : base(options)
+    {
+    }
+}
