@@ -2,6 +2,7 @@ using Seawall.Core.Analysis;
 using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
 using Seawall.Inventory.Languages.Python;
+using Seawall.Inventory.Languages.Ruby;
 using Seawall.Inventory.Os;
 using Seawall.Inventory.Rpm;
 
@@ -22,6 +23,8 @@ public static class AnalyzerCatalog
         new PoetryLockAnalyzer(),
         new UvLockAnalyzer(),
         new PdmLockAnalyzer(),
+        new GemfileLockAnalyzer(),
+        new GemspecAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
