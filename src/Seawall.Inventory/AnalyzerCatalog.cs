@@ -1,6 +1,7 @@
 using Seawall.Core.Analysis;
 using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
+using Seawall.Inventory.Languages.Php;
 using Seawall.Inventory.Languages.Python;
 using Seawall.Inventory.Languages.Ruby;
 using Seawall.Inventory.Os;
@@ -25,6 +26,8 @@ public static class AnalyzerCatalog
         new PdmLockAnalyzer(),
         new GemfileLockAnalyzer(),
         new GemspecAnalyzer(),
+        new ComposerLockAnalyzer(),
+        new ComposerInstalledAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
