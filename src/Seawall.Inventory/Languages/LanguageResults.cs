@@ -34,7 +34,44 @@ internal static class LanguageResults
     /// <summary>The one-line warning for a file that could not be read.</summary>
     public static string Warning(string path, string analyzer, Exception ex) => ex switch
     {
-        MalformedFileException { Line: { } line } => $"{path}:{line}: {analyzer}: {ex.Message}",
-        _ => $"{path}: {analyzer}: {ex.Message}",
+        MalformedFileException { Line: { } line } => $"{path}:{line}: {analyzer}: {OneLine(ex.Message)}",
+        _ => $"{path}: {analyzer}: {OneLine(ex.Message)}",
     };
+
+    /// <summary>A System.Text.Json error as a malformed file: the message without its position trailer (the line is kept apart).</summary>
+    public static MalformedFileException FromJson(System.Text.Json.JsonException ex)
+    {
+        var message = ex.Message;
+        foreach (var trailer in new[] { " Path: ", " LineNumber: " })
+        {
+            var cut = message.IndexOf(trailer, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+        return new MalformedFileException($"invalid JSON: {message.TrimEnd('.', ' ')}", ex.LineNumber is { } line ? (int)Math.Min(line + 1, int.MaxValue) : null);
+    }
+
+    /// <summary>Messages quote file content (a bad literal with its newline): warnings stay one line, without control characters.</summary>
+    internal static string OneLine(string message)
+    {
+        var sb = new System.Text.StringBuilder(message.Length);
+        var space = false;
+        foreach (var c in message)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                space = sb.Length > 0;
+                continue;
+            }
+            if (space)
+            {
+                sb.Append(' ');
+                space = false;
+            }
+            sb.Append(c);
+        }
+        return sb.Length <= 300 ? sb.ToString() : sb.ToString(0, 300) + "...";
+    }
 }

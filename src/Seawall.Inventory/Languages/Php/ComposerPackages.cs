@@ -18,7 +18,7 @@ internal static class ComposerPackages
         }
         catch (JsonException ex)
         {
-            throw new MalformedFileException($"invalid JSON: {ex.Message}", (int?)ex.LineNumber + 1);
+            throw LanguageResults.FromJson(ex);
         }
     }
 

@@ -50,7 +50,7 @@ public sealed class PipenvLockAnalyzer : IAnalyzer
         }
         catch (JsonException ex)
         {
-            throw new MalformedFileException($"invalid JSON: {ex.Message}", (int?)ex.LineNumber + 1);
+            throw LanguageResults.FromJson(ex);
         }
         using (doc)
         {

@@ -86,16 +86,17 @@ public sealed class RequirementsAnalyzer : IAnalyzer
 
     private static async Task IncludeAsync(IncludeState state, string from, int line, string include, CancellationToken ct)
     {
+        var shown = LanguageResults.OneLine(include);
         if (include.Contains("://", StringComparison.Ordinal))
         {
-            state.Sink.Warn($"{from}:{line}: pip: -r {include} is a URL; offline scans do not fetch it");
+            state.Sink.Warn($"{from}:{line}: pip: -r {shown} is a URL; offline scans do not fetch it");
             return;
         }
         // pip resolves a relative include against the including file's directory; an absolute one is rooted at the scan root.
         var joined = include.StartsWith('/') ? include : TreePath.Combine(TreePath.Parent(from), include);
         if (TreePath.Normalize(joined) is not { Length: > 0 } target)
         {
-            state.Sink.Warn($"{from}:{line}: pip: -r {include} leaves the scanned root; not read");
+            state.Sink.Warn($"{from}:{line}: pip: -r {shown} leaves the scanned root; not read");
             return;
         }
         if (!state.Visited.Add(target))
@@ -104,7 +105,7 @@ public sealed class RequirementsAnalyzer : IAnalyzer
         }
         if (state.Visited.Count > MaxIncludedFiles)
         {
-            state.Sink.Warn($"{from}:{line}: pip: more than {MaxIncludedFiles} included requirements files; -r {include} not read");
+            state.Sink.Warn($"{from}:{line}: pip: more than {MaxIncludedFiles} included requirements files; -r {shown} not read");
             return;
         }
         var bytes = await TreeFiles.TryReadAsync(state.Tree, target, ct).ConfigureAwait(false);

@@ -244,7 +244,9 @@ public sealed class PythonLockfileTests
         {
             Assert.Empty(sink.Results);
             var warning = Assert.Single(sink.Warnings);
-            Assert.StartsWith(c.Fixture + ":", warning, StringComparison.Ordinal);
+            Assert.StartsWith(c.Fixture + ":1: ", warning, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', warning);
+            Assert.DoesNotContain("LineNumber", warning, StringComparison.Ordinal);
             return null;
         }
         Assert.Empty(sink.Warnings);

@@ -350,6 +350,24 @@ public sealed class PythonProjectLockTests
         Assert.True(packages["pytest"] is { Direct: true, Dev: true });
     }
 
+    /// <summary>A Pipfile.lock a Debian package ships (google-cloud-cli's vendored python-rsa), with its Pipfile.</summary>
+    [Fact]
+    public async Task Pipenv_RealLockWithPipfile_OnThisMachine()
+    {
+        const string dir = "/usr/lib/google-cloud-sdk/platform/gsutil/third_party/rsa";
+        Assert.SkipUnless(File.Exists(Path.Combine(dir, "Pipfile.lock")), $"{dir}/Pipfile.lock is absent (google-cloud-cli not installed)");
+        var sink = await RunAsync(new PipenvLockAnalyzer(), dir, "Pipfile.lock");
+        Assert.Empty(sink.Warnings);
+        var packages = Packages(sink).ToDictionary(p => p.Name);
+        Assert.Equal(42, packages.Count);
+        Assert.True(packages["pyasn1"] is { Version: "0.4.4", Direct: true, Dev: false });
+        // The Pipfile says "Sphinx", the lock "sphinx": names compare normalised.
+        Assert.True(packages["sphinx"] is { Version: "1.8.0", Direct: true, Dev: true });
+        Assert.True(packages["urllib3"] is { Version: "1.24.2", Direct: false, Dev: true });
+        Assert.Equal(41, packages.Values.Count(p => p.Dev));
+        Assert.Equal(8, packages.Values.Count(p => p.Direct == true));
+    }
+
     [Fact]
     public async Task Pipenv_JsonErrors_AreOneLineWarnings()
     {
