@@ -3,6 +3,9 @@ using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
 using Seawall.Inventory.Languages.Go;
 using Seawall.Inventory.Languages.Rust;
+using Seawall.Inventory.Languages.Php;
+using Seawall.Inventory.Languages.Python;
+using Seawall.Inventory.Languages.Ruby;
 using Seawall.Inventory.Os;
 using Seawall.Inventory.Rpm;
 
@@ -21,6 +24,16 @@ public static class AnalyzerCatalog
         new GoBinaryAnalyzer(),
         new CargoLockAnalyzer(),
         new RustBinaryAnalyzer(),
+        new PythonPackagesAnalyzer(),
+        new RequirementsAnalyzer(),
+        new PipenvLockAnalyzer(),
+        new PoetryLockAnalyzer(),
+        new UvLockAnalyzer(),
+        new PdmLockAnalyzer(),
+        new GemfileLockAnalyzer(),
+        new GemspecAnalyzer(),
+        new ComposerLockAnalyzer(),
+        new ComposerInstalledAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>

@@ -12,6 +12,15 @@ public sealed class TempDir : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Writes a text file under the folder (creating its directories) and returns the relative path.</summary>
+    public string Write(string relative, string content)
+    {
+        var full = System.IO.Path.Combine(Path, relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        System.IO.File.WriteAllText(full, content);
+        return relative;
+    }
+
     public void Dispose()
     {
         try
