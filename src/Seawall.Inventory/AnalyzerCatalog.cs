@@ -1,6 +1,7 @@
 using Seawall.Core.Analysis;
 using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
+using Seawall.Inventory.Languages.Npm;
 using Seawall.Inventory.Os;
 using Seawall.Inventory.Rpm;
 
@@ -15,6 +16,7 @@ public static class AnalyzerCatalog
     /// <summary>Language package analyzers (issue 3), one folder each under Seawall.Inventory/Languages.</summary>
     public static IReadOnlyList<IAnalyzer> LanguagePackages() =>
     [
+        new NpmLockAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
