@@ -17,6 +17,7 @@ public static class AnalyzerCatalog
     public static IReadOnlyList<IAnalyzer> LanguagePackages() =>
     [
         new NpmLockAnalyzer(),
+        new YarnLockAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>

@@ -18,8 +18,8 @@ internal sealed class NpmPackageDraft(string name, string version, string? commi
     /// <summary>"name@version", the form DependsOn entries use.</summary>
     public string Id => $"{Name}@{Version}";
 
-    /// <summary>Git packages are told apart by commit: two commits of one repository may carry the same version.</summary>
-    public string Key => Commit is null ? Id : $"{Name}#{Commit}";
+    /// <summary>Git packages are told apart by commit too: two commits of one repository may carry the same (or no) version.</summary>
+    public string Key => Commit is null ? Id : $"{Id}#{Commit}";
 }
 
 /// <summary>
