@@ -18,6 +18,7 @@ public static class AnalyzerCatalog
     [
         new NpmLockAnalyzer(),
         new YarnLockAnalyzer(),
+        new PnpmLockAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
