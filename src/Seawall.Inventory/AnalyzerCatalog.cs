@@ -19,6 +19,7 @@ public static class AnalyzerCatalog
         new NpmLockAnalyzer(),
         new YarnLockAnalyzer(),
         new PnpmLockAnalyzer(),
+        new NodeModulesAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
