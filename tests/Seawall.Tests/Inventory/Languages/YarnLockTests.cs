@@ -175,4 +175,42 @@ public sealed class YarnLockTests
         Assert.Equal(("left-pad", "1.3.0"), (package.Name, package.Version));
         Assert.Null(package.Direct);
     }
+
+    [Fact]
+    public async Task Analyze_ClassicWorkspaceProject_ReadsRootAndWorkspaceManifestsFromTheTree()
+    {
+        var dir = Directory.CreateTempSubdirectory("seawall-yarn-");
+        try
+        {
+            void Write(string relative, string text)
+            {
+                var path = Path.Combine(dir.FullName, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, text);
+            }
+            Write("repo/package.json", """{"private": true, "workspaces": ["packages/*"], "devDependencies": {"left-pad": "^1.3.0"}}""");
+            Write("repo/packages/web/package.json", """{"name": "web", "version": "1.0.0", "dependencies": {"ms": "^2.1.0"}}""");
+            Write("repo/node_modules/ms/package.json", """{"name": "ms", "version": "2.1.3"}""");
+            Write("repo/yarn.lock", "# yarn lockfile v1\n\n\nleft-pad@^1.3.0:\n  version \"1.3.0\"\n\nms@^2.1.0:\n  version \"2.1.3\"\n\norphan@^1.0.0:\n  version \"1.0.0\"\n");
+            Write("repo/node_modules/ms/yarn.lock", "# a lockfile a package shipped\nx@^1:\n  version \"1.0.0\"\n");
+
+            var tree = Seawall.Core.FileTree.DirectoryFileTree.Walk(dir.FullName);
+            var sink = await new Seawall.Core.Analysis.AnalyzerHost([new YarnLockAnalyzer()]).RunAsync(tree, TestContext.Current.CancellationToken);
+
+            var result = Assert.Single(sink.Results);
+            Assert.Empty(sink.Warnings);
+            Assert.Equal(("repo/yarn.lock", "yarn"), (result.Target, result.Type));
+            var packages = result.Packages.ToDictionary(p => p.Name);
+            Assert.True(packages["left-pad"].Direct);
+            Assert.True(packages["left-pad"].Dev);
+            Assert.True(packages["ms"].Direct, "a dependency of the packages/web workspace");
+            Assert.False(packages["ms"].Dev);
+            Assert.False(packages["orphan"].Direct);
+            Assert.All(result.Packages, p => Assert.Equal("repo/yarn.lock", p.FilePath));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
