@@ -6,6 +6,7 @@ using Seawall.Inventory.Languages.Rust;
 using Seawall.Inventory.Languages.Php;
 using Seawall.Inventory.Languages.Python;
 using Seawall.Inventory.Languages.Ruby;
+using Seawall.Inventory.Languages.Npm;
 using Seawall.Inventory.Os;
 using Seawall.Inventory.Rpm;
 
@@ -34,6 +35,10 @@ public static class AnalyzerCatalog
         new GemspecAnalyzer(),
         new ComposerLockAnalyzer(),
         new ComposerInstalledAnalyzer(),
+        new NpmLockAnalyzer(),
+        new YarnLockAnalyzer(),
+        new PnpmLockAnalyzer(),
+        new NodeModulesAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
