@@ -3,6 +3,7 @@ using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
 using Seawall.Inventory.Languages.Go;
 using Seawall.Inventory.Languages.Rust;
+using Seawall.Inventory.Languages.Java;
 using Seawall.Inventory.Os;
 using Seawall.Inventory.Rpm;
 
@@ -21,6 +22,7 @@ public static class AnalyzerCatalog
         new GoBinaryAnalyzer(),
         new CargoLockAnalyzer(),
         new RustBinaryAnalyzer(),
+        new JarAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
