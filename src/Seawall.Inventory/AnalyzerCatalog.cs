@@ -23,6 +23,8 @@ public static class AnalyzerCatalog
         new CargoLockAnalyzer(),
         new RustBinaryAnalyzer(),
         new JarAnalyzer(),
+        new PomAnalyzer(),
+        new GradleLockAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>

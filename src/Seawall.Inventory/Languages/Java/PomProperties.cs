@@ -12,7 +12,7 @@ internal static partial class PomProperties
     public static (string GroupId, string ArtifactId, string Version)? Parse(ReadOnlySpan<byte> content)
     {
         string? group = null, artifact = null, version = null;
-        foreach (var raw in Encoding.UTF8.GetString(content).Split('\n'))
+        foreach (var raw in Encoding.UTF8.GetString(content).TrimStart('\uFEFF').Split('\n'))
         {
             var line = raw.Trim();
             if (line.StartsWith("groupId=", StringComparison.Ordinal))
