@@ -3,6 +3,7 @@ using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
 using Seawall.Inventory.Languages.Go;
 using Seawall.Inventory.Languages.Rust;
+using Seawall.Inventory.Languages.DotNet;
 using Seawall.Inventory.Languages.Java;
 using Seawall.Inventory.Os;
 using Seawall.Inventory.Rpm;
@@ -25,6 +26,10 @@ public static class AnalyzerCatalog
         new JarAnalyzer(),
         new PomAnalyzer(),
         new GradleLockAnalyzer(),
+        new NuGetLockAnalyzer(),
+        new DepsJsonAnalyzer(),
+        new ProjectAssetsAnalyzer(),
+        new PackagesConfigAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
