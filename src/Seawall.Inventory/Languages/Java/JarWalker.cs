@@ -75,6 +75,7 @@ internal sealed class JarWalker
     {
         var fileName = PomProperties.FromFileName(TreePath.FileName(path));
         var describesItself = false;
+        var propertiesFound = 0;
         JarManifest? manifest = null;
         foreach (var entry in archive.Entries)
         {
@@ -96,6 +97,7 @@ internal sealed class JarWalker
                         if (PomProperties.Parse(properties) is var (group, artifact, version))
                         {
                             _packages.Add(MavenPackage(group, artifact, version, path));
+                            propertiesFound++;
                             // Trivy's test: the properties name the jar itself when artifactId and version match its file name.
                             describesItself |= fileName is { } f && f.ArtifactId == artifact && f.Version == version;
                         }
@@ -114,6 +116,9 @@ internal sealed class JarWalker
                     break;
             }
         }
+        // A file name without a version ("cdi-api.jar", as Debian installs jars) cannot tell; then a lone pom.properties is
+        // taken to be the jar's own. Trivy would ask its Java DB whether the manifest's coordinates exist and drop them.
+        describesItself |= fileName is null && propertiesFound == 1;
         // Without a pom.properties of its own, the jar is named by its manifest (offline Trivy does the same; online it
         // would also ask Maven Central by SHA-1 or file name, which an offline scanner cannot).
         if (!describesItself && manifest?.Artifact() is var (g, a, v))

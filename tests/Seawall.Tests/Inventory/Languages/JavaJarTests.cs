@@ -76,13 +76,17 @@ public sealed class JavaJarTests
     {
         const string Guava = "/usr/share/java/guava-31.1-jre.jar";
         const string Guice = "/usr/share/java/guice-no-aop-4.2.3.jar";
-        Assert.SkipUnless(File.Exists(Guava) && File.Exists(Guice), "Debian's libguava-java and libguice-java are not installed");
+        const string Cdi = "/usr/share/java/cdi-api.jar";
+        Assert.SkipUnless(File.Exists(Guava) && File.Exists(Guice) && File.Exists(Cdi), "Debian's libguava-java, libguice-java and libcdi-api-java are not installed");
         // pom.properties, and the file name matches it, so the manifest is not asked.
         var guava = JarWalker.Scan("guava-31.1-jre.jar", File.ReadAllBytes(Guava)).Packages;
         Assert.Equal(["com.google.guava:guava@31.1-jre"], guava.Select(p => $"{p.Name}@{p.Version}"));
         // No pom.properties: the manifest names it, Trivy's way (Bundle-SymbolicName less its last segment, Bundle-Name, Bundle-Version).
         var guice = JarWalker.Scan("guice-no-aop-4.2.3.jar", File.ReadAllBytes(Guice)).Packages;
         Assert.Equal(["com.google:guice@4.2.3"], guice.Select(p => $"{p.Name}@{p.Version}"));
+        // A name without a version and one pom.properties: that is the jar, and the manifest's "CDI APIs" 1.2.0 is not asked.
+        var cdi = JarWalker.Scan("usr/share/java/cdi-api.jar", File.ReadAllBytes(Cdi)).Packages;
+        Assert.Equal(["javax.enterprise:cdi-api@1.2"], cdi.Select(p => $"{p.Name}@{p.Version}"));
     }
 
     [Fact]
