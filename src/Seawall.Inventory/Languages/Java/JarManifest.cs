@@ -108,8 +108,13 @@ internal sealed class JarManifest
         var group = this["Implementation-Vendor-Id"] ?? SymbolicNamePrefix(this["Bundle-SymbolicName"]) ?? this["Implementation-Vendor"] ?? this["Specification-Vendor"];
         var artifact = this["Implementation-Title"] ?? this["Specification-Title"] ?? this["Bundle-Name"];
         var version = this["Implementation-Version"] ?? this["Specification-Version"] ?? this["Bundle-Version"];
-        return group is null || artifact is null || version is null ? null : (group, artifact, version);
+        // Trivy asks its Java DB whether the coordinates exist; offline, at least keep to what Maven accepts as an id
+        // ("Apache Commons IO" is a title, not an artifactId).
+        return group is null || artifact is null || version is null || !IsMavenId(group) || !IsMavenId(artifact) ? null : (group, artifact, version);
     }
+
+    /// <summary>Maven's pattern for groupId and artifactId: [A-Za-z0-9_\-.]+.</summary>
+    private static bool IsMavenId(string id) => id.Length > 0 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     /// <summary>"com.fasterxml.jackson.core.jackson-databind" → "com.fasterxml.jackson.core".</summary>
     private static string? SymbolicNamePrefix(string? symbolicName)

@@ -149,16 +149,18 @@ public sealed class JavaJarTests
     {
         // A shaded jar: the absorbed dependency's pom.properties does not name the jar (file name tells), so the manifest does.
         var jar = Zip(PomEntry("org.slf4j", "slf4j-api", "1.7.36"),
-            Manifest("Manifest-Version: 1.0\r\nImplementation-Title: tool\r\nImplementation-Vendor: Example Corp\r\nImplementation-Versi\r\n on: 0.9\r\n\r\nName: org/x/\r\nImplementation-Version: 7\r\n"));
+            Manifest("Manifest-Version: 1.0\r\nImplementation-Title: tool\r\nImplementation-Vendor: org.example\r\nImplementation-Versi\r\n on: 0.9\r\n\r\nName: org/x/\r\nImplementation-Version: 7\r\n"));
         var packages = JarWalker.Scan("tool-0.9.jar", jar).Packages;
-        Assert.Equal(["Example Corp:tool@0.9", "org.slf4j:slf4j-api@1.7.36"], packages.Select(p => $"{p.Name}@{p.Version}").Order(StringComparer.Ordinal));
+        Assert.Equal(["org.example:tool@0.9", "org.slf4j:slf4j-api@1.7.36"], packages.Select(p => $"{p.Name}@{p.Version}").Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void Scan_ManifestWithLocalisedOrMissingFields_ReportsNothing()
+    [Theory]
+    [InlineData("Manifest-Version: 1.0\nBundle-Name: %bundle.name\nBundle-SymbolicName: org.example.thing\nBundle-Version: 1.0\n")]
+    [InlineData("Manifest-Version: 1.0\nImplementation-Title: Apache Commons IO\nImplementation-Vendor: The Apache Software Foundation\nImplementation-Version: 2.11.0\n")]
+    [InlineData("Manifest-Version: 1.0\nImplementation-Title: thing\nImplementation-Version: 1.0\n")]
+    public void Scan_ManifestWithLocalisedMissingOrNonMavenFields_ReportsNothing(string manifest)
     {
-        var jar = Zip(Manifest("Manifest-Version: 1.0\nBundle-Name: %bundle.name\nBundle-SymbolicName: org.example.thing\nBundle-Version: 1.0\n"));
-        Assert.Empty(JarWalker.Scan("thing-1.0.jar", jar).Packages);
+        Assert.Empty(JarWalker.Scan("thing-1.0.jar", Zip(Manifest(manifest))).Packages);
     }
 
     [Fact]
