@@ -186,6 +186,25 @@ public sealed class JavaJarTests
     }
 
     [Fact]
+    public void Scan_NestedEntryLyingAboutItsSize_ExpandsNoMoreThanDeclared()
+    {
+        // 150 MB of zeros declared as 1000 bytes in both the local header and the central directory.
+        var jar = Zip(CompressionLevel.SmallestSize, ("lib/liar.jar", new byte[150 * 1024 * 1024]));
+        var local = jar.AsSpan().IndexOf("PK\u0003\u0004"u8);
+        var central = jar.AsSpan().IndexOf("PK\u0001\u0002"u8);
+        BitConverter.GetBytes(1000u).CopyTo(jar, local + 22);
+        BitConverter.GetBytes(1000u).CopyTo(jar, central + 24);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var (packages, warnings) = JarWalker.Scan("liar.jar", jar);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Empty(packages);
+        // The entry stream ends at the declared size (and Read would cut it at the cap): 1000 zeros are no zip.
+        Assert.Equal(["liar.jar/lib/liar.jar: is not a zip archive; not read"], warnings);
+        Assert.True(allocated < 16 * 1024 * 1024, $"allocated {allocated} bytes");
+        AssertSameScan("liar.jar", jar, JarWalker.Condense("liar.jar", jar));
+    }
+
+    [Fact]
     public void Scan_NestedArchiveOverSizeCap_WarnsWithoutExpanding()
     {
         // Random bytes do not compress, so the ratio check passes; the 128 MB cap stops it.
