@@ -1,10 +1,10 @@
 using Seawall.Core.Analysis;
 using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
-using Seawall.Inventory.Languages.Go;
-using Seawall.Inventory.Languages.Rust;
 using Seawall.Inventory.Languages.DotNet;
+using Seawall.Inventory.Languages.Go;
 using Seawall.Inventory.Languages.Java;
+using Seawall.Inventory.Languages.Rust;
 using Seawall.Inventory.Os;
 using Seawall.Inventory.Rpm;
 
