@@ -1,7 +1,9 @@
 using Seawall.Core.Analysis;
 using Seawall.Inventory.Apk;
 using Seawall.Inventory.Dpkg;
+using Seawall.Inventory.Languages.DotNet;
 using Seawall.Inventory.Languages.Go;
+using Seawall.Inventory.Languages.Java;
 using Seawall.Inventory.Languages.Rust;
 using Seawall.Inventory.Languages.Php;
 using Seawall.Inventory.Languages.Python;
@@ -39,6 +41,13 @@ public static class AnalyzerCatalog
         new YarnLockAnalyzer(),
         new PnpmLockAnalyzer(),
         new NodeModulesAnalyzer(),
+        new JarAnalyzer(),
+        new PomAnalyzer(),
+        new GradleLockAnalyzer(),
+        new NuGetLockAnalyzer(),
+        new DepsJsonAnalyzer(),
+        new ProjectAssetsAnalyzer(),
+        new PackagesConfigAnalyzer(),
     ];
 
     public static IReadOnlyList<IAnalyzer> OsPackages() =>

@@ -124,6 +124,11 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             foreach (var package in result.Packages)
             {
                 var owner = package.FilePath is { } path ? owners.GetValueOrDefault(path) : null;
+                // A package read from an archive nested in the result's file (a war's WEB-INF/lib jar) belongs with that file.
+                if (owner is null && package.FilePath is { } nested && nested.StartsWith(result.Target + "/", StringComparison.Ordinal))
+                {
+                    owner = owners.GetValueOrDefault(result.Target);
+                }
                 if (owner is null)
                 {
                     packages.Add(package);

@@ -73,4 +73,25 @@ public sealed class OsOwnedFilesTests
         var results = ScanService.WithoutOsOwnedFiles([Dpkg, Lang("python-pkg", ("requests", "usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO"))], keepBinaries: true);
         Assert.DoesNotContain(results, r => r.Class == ResultClass.LangPackages);
     }
+
+    [Fact]
+    public void PackagesOfArchivesNestedInAnOwnedArchive_AreDroppedWithIt()
+    {
+        var dpkg = Dpkg with { Packages = [new Package { Name = "libjenkins-java", Version = "1", InstalledFiles = ["usr/share/jenkins/jenkins.war"] }] };
+        var war = new ScanResult
+        {
+            Target = "usr/share/jenkins/jenkins.war",
+            Class = ResultClass.LangPackages,
+            Type = "jar",
+            Packages =
+            [
+                new Package { Name = "org.jenkins-ci.main:jenkins-war", Version = "2.0", Ecosystem = "Maven", FilePath = "usr/share/jenkins/jenkins.war" },
+                new Package { Name = "org.kohsuke:args4j", Version = "2.33", Ecosystem = "Maven", FilePath = "usr/share/jenkins/jenkins.war/WEB-INF/lib/args4j-2.33.jar" },
+            ],
+        };
+        var app = war with { Target = "opt/app/app.war", Packages = [.. war.Packages.Select(p => p with { FilePath = p.FilePath!.Replace("usr/share/jenkins/jenkins.war", "opt/app/app.war", StringComparison.Ordinal) })] };
+        var results = ScanService.WithoutOsOwnedFiles([dpkg, war, app], keepBinaries: true);
+        Assert.Equal(["opt/app/app.war"], results.Where(r => r.Type == "jar").Select(r => r.Target));
+        Assert.Equal(2, results.Single(r => r.Type == "jar").Packages.Count);
+    }
 }
