@@ -23,14 +23,15 @@ public static class LayerReader
 
     /// <param name="maxSizeFor">The largest size any analyzer wants of a regular file (path, mode, size), or -1 when none wants it.</param>
     /// <param name="budget">Bytes of content the whole image may keep in memory; files past it are listed but not kept.</param>
-    /// <param name="condense">Reduces a file to what its analyzers read (path, mode, content), as soon as it is read, so a
-    /// layer of large binaries is never held whole.</param>
+    /// <param name="condense">Reduces a file to what its analyzers read (path, mode, content), as soon as it is read: each
+    /// file passes through one reused buffer, so a layer of large binaries costs its largest file, not their sum.</param>
     public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, int, long, long> maxSizeFor, CancellationToken ct,
-        ContentBudget? budget = null, Func<string, int, byte[], byte[]>? condense = null)
+        ContentBudget? budget = null, Func<string, int, Stream, byte[]>? condense = null)
     {
         var snapshot = new LayerSnapshot { Layer = layer };
         var what = Describe(layer);
         var hardlinks = new List<(string Path, string Target, int Mode)>();
+        byte[]? buffer = null;
         try
         {
             // The guard sees each header before TarReader allocates what it claims (see TarHeaderGuardStream).
@@ -105,10 +106,23 @@ public static class LayerReader
                         {
                             if (budget is null || budget.TryTake(size))
                             {
-                                var content = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
-                                var kept = condense is null ? content : condense(path, mode, content);
-                                budget?.Take(kept.Length - (long)content.Length); // give back what condensing freed
-                                snapshot.Contents[path] = kept;
+                                if (condense is null)
+                                {
+                                    snapshot.Contents[path] = await ReadExactlyAsync(data, size, what, path, ct).ConfigureAwait(false);
+                                }
+                                else
+                                {
+                                    // Grown in powers of two, so the buffers left behind add up to less than the one in use.
+                                    if (buffer is null || buffer.Length < size)
+                                    {
+                                        buffer = new byte[Math.Min(Math.Max(1L << 20, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)size)), Array.MaxLength)];
+                                    }
+                                    await ReadExactlyAsync(data, buffer.AsMemory(0, (int)size), what, path, ct).ConfigureAwait(false);
+                                    using var view = new MemoryStream(buffer, 0, (int)size, writable: false);
+                                    var kept = condense(path, mode, view);
+                                    snapshot.Contents[path] = kept;
+                                    budget?.Take(kept.Length - size); // give back what condensing freed
+                                }
                             }
                             else
                             {
@@ -144,6 +158,12 @@ public static class LayerReader
     private static async Task<byte[]> ReadExactlyAsync(Stream data, long size, string what, string path, CancellationToken ct)
     {
         var buffer = new byte[size];
+        await ReadExactlyAsync(data, buffer, what, path, ct).ConfigureAwait(false);
+        return buffer;
+    }
+
+    private static async Task ReadExactlyAsync(Stream data, Memory<byte> buffer, string what, string path, CancellationToken ct)
+    {
         try
         {
             await data.ReadExactlyAsync(buffer, ct).ConfigureAwait(false);
@@ -152,7 +172,6 @@ public static class LayerReader
         {
             throw new ScanException($"{what}: truncated layer tar (file {path} ends early)");
         }
-        return buffer;
     }
 
     private static void Warn(LayerSnapshot snapshot, string message)

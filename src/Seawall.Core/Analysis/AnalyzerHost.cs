@@ -61,35 +61,55 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
     /// that is not theirs to nothing, so when several want a file and at most one keeps anything, that one summary is
     /// kept (nothing at all for the thousands of executables that are neither Go nor Rust); any other mix stays whole.
     /// </summary>
-    public byte[] Condense(string path, int mode, byte[] content)
+    public byte[] Condense(string path, int mode, byte[] content) =>
+        Condense(path, mode, content.Length, analyzer => analyzer.Condense(path, content), () => content);
+
+    /// <summary>
+    /// <see cref="Condense(string, int, byte[])"/> from a seekable stream (an image layer reads each file into one reused
+    /// buffer): a binary is condensed without a copy of its own, and only what is kept is allocated.
+    /// </summary>
+    public byte[] Condense(string path, int mode, Stream content) =>
+        Condense(path, mode, content.Length, analyzer =>
+        {
+            content.Position = 0;
+            return analyzer.CondenseFrom(path, content);
+        }, () =>
+        {
+            content.Position = 0;
+            var whole = new byte[content.Length];
+            content.ReadExactly(whole);
+            return whole;
+        });
+
+    private byte[] Condense(string path, int mode, long size, Func<IAnalyzer, byte[]> condense, Func<byte[]> whole)
     {
         List<IAnalyzer>? wanting = null;
         foreach (var analyzer in Analyzers)
         {
-            if (Wants(analyzer, path, mode, content.Length))
+            if (Wants(analyzer, path, mode, size))
             {
                 (wanting ??= []).Add(analyzer);
             }
         }
         if (wanting is null)
         {
-            return content;
+            return whole();
         }
         if (wanting.Count == 1)
         {
-            return wanting[0].Condense(path, content);
+            return condense(wanting[0]);
         }
         byte[]? kept = null;
         foreach (var analyzer in wanting)
         {
-            var condensed = analyzer.Condense(path, content);
+            var condensed = condense(analyzer);
             if (condensed.Length == 0)
             {
                 continue;
             }
             if (kept is not null)
             {
-                return content;
+                return whole();
             }
             kept = condensed;
         }

@@ -27,8 +27,9 @@ public interface IAnalyzer
     long MaxFileSize => 64L * 1024 * 1024;
 
     /// <summary>
-    /// Reduces a file to the part this analyzer reads, before an image layer is cached and held (a 20 KB copyright
-    /// file becomes its licence lines). The result must parse exactly as the original does; directory scans never call it.
+    /// Reduces a file to the part this analyzer reads, before it is held: as an image layer is read (and cached), and as
+    /// a directory tree's files are loaded (a 20 KB copyright file becomes its licence lines, a binary its build info).
+    /// The result must parse exactly as the original does, and condensing it again must give it back unchanged.
     /// </summary>
     byte[] Condense(string path, byte[] content) => content;
 
