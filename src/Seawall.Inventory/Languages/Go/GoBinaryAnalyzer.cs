@@ -1,5 +1,6 @@
 using Seawall.Core.Analysis;
 using Seawall.Core.Model;
+using Seawall.Inventory.Executables;
 
 namespace Seawall.Inventory.Languages.Go;
 
@@ -8,28 +9,13 @@ namespace Seawall.Inventory.Languages.Go;
 /// module when it carries a version (its own, or one passed with -ldflags -X), and the toolchain as the "stdlib" package (go1.22.5 becomes v1.22.5,
 /// as Trivy writes it). Versions keep Go's "v" prefix.
 /// </summary>
-public sealed class GoBinaryAnalyzer : IAnalyzer
+public sealed class GoBinaryAnalyzer : ExecutableAnalyzer
 {
-    public string Id => "gobinary";
+    public override string Id => "gobinary";
 
-    public int Version => 1;
+    public override int Version => 1;
 
-    public PackageSources Sources => PackageSources.Installed;
-
-    public bool WantsExecutables => true;
-
-    /// <summary>Read from disk through a stream, so size costs no memory there; an image layer holds one at a time.</summary>
-    public long MaxFileSize => 1L << 30;
-
-    public bool IsApplicable(string path) => false;
-
-    public byte[] Condense(string path, byte[] content)
-    {
-        using var stream = new MemoryStream(content, writable: false);
-        return CondenseFrom(path, stream);
-    }
-
-    public byte[] CondenseFrom(string path, Stream content)
+    public override byte[] CondenseFrom(string path, Stream content)
     {
         var result = GoBuildInfoReader.Read(content);
         return result.Info is { } info ? GoBuildInfoReader.Serialize(info)
@@ -37,7 +23,7 @@ public sealed class GoBinaryAnalyzer : IAnalyzer
             : [];
     }
 
-    public Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken)
+    public override Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken)
     {
         foreach (var file in input.Files)
         {

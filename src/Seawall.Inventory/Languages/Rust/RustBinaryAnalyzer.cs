@@ -1,5 +1,6 @@
 using Seawall.Core.Analysis;
 using Seawall.Core.Model;
+using Seawall.Inventory.Executables;
 
 namespace Seawall.Inventory.Languages.Rust;
 
@@ -7,30 +8,15 @@ namespace Seawall.Inventory.Languages.Rust;
 /// Rust binaries built with cargo-auditable, wherever they lie: the crates in their .dep-v0 section. As Trivy does,
 /// the root crate (the application itself) and build-only crates (build scripts, proc macros) are left out.
 /// </summary>
-public sealed class RustBinaryAnalyzer : IAnalyzer
+public sealed class RustBinaryAnalyzer : ExecutableAnalyzer
 {
-    public string Id => "rustbinary";
+    public override string Id => "rustbinary";
 
-    public int Version => 1;
+    public override int Version => 1;
 
-    public PackageSources Sources => PackageSources.Installed;
+    public override byte[] CondenseFrom(string path, Stream content) => CargoAuditableInfo.Serialize(CargoAuditableInfo.FindSection(content));
 
-    public bool WantsExecutables => true;
-
-    /// <summary>Read from disk through a stream, so size costs no memory there; an image layer holds one at a time.</summary>
-    public long MaxFileSize => 1L << 30;
-
-    public bool IsApplicable(string path) => false;
-
-    public byte[] Condense(string path, byte[] content)
-    {
-        using var stream = new MemoryStream(content, writable: false);
-        return CondenseFrom(path, stream);
-    }
-
-    public byte[] CondenseFrom(string path, Stream content) => CargoAuditableInfo.Serialize(CargoAuditableInfo.FindSection(content));
-
-    public Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken)
+    public override Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken)
     {
         foreach (var file in input.Files)
         {
