@@ -7,7 +7,7 @@ namespace Seawall.Artifacts.Streams;
 /// into a one-line ScanException naming the layer. Without it, damage found while draining a layer after its
 /// tar (a bad gzip CRC, say) reached the CLI as an unexpected exception.
 /// </summary>
-internal sealed class DecompressionGuardStream(Stream inner, string what) : Stream
+internal sealed class DecompressionGuardStream(Stream inner, string what) : ReadOnlyWrapperStream(inner)
 {
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -15,7 +15,7 @@ internal sealed class DecompressionGuardStream(Stream inner, string what) : Stre
     {
         try
         {
-            return inner.Read(buffer);
+            return Inner.Read(buffer);
         }
         catch (Exception ex) when (ex is InvalidDataException or ZstdSharp.ZstdException)
         {
@@ -27,7 +27,7 @@ internal sealed class DecompressionGuardStream(Stream inner, string what) : Stre
     {
         try
         {
-            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is InvalidDataException or ZstdSharp.ZstdException)
         {
@@ -35,27 +35,5 @@ internal sealed class DecompressionGuardStream(Stream inner, string what) : Stre
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     private ScanException Corrupt(Exception ex) => new($"{what}: corrupt or truncated compressed data ({ex.Message})", ex);
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

@@ -3,19 +3,16 @@ using Seawall.Core.Errors;
 namespace Seawall.Artifacts.Streams;
 
 /// <summary>Throws once more than Limit bytes come through: the guard against decompression bombs.</summary>
-public sealed class LimitedReadStream(Stream inner, long limit, string what) : Stream
+public sealed class LimitedReadStream(Stream inner, long limit, string what) : ReadOnlyWrapperStream(inner)
 {
     public long BytesRead { get; private set; }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer) => Account(inner.Read(buffer));
+    public override int Read(Span<byte> buffer) => Account(Inner.Read(buffer));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Account(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        Account(await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
 
     private int Account(int n)
     {
@@ -27,22 +24,5 @@ public sealed class LimitedReadStream(Stream inner, long limit, string what) : S
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }
