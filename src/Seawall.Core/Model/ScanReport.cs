@@ -38,6 +38,8 @@ public sealed record ScanResult
     public required string Type { get; init; }
     public IReadOnlyList<Package> Packages { get; init; } = [];
     public IReadOnlyList<Finding> Findings { get; init; } = [];
+    /// <summary>Known vulnerabilities of this result's packages (filled when the vuln scanner runs).</summary>
+    public IReadOnlyList<DetectedVulnerability> Vulnerabilities { get; init; } = [];
 }
 
 /// <summary>The one report model every writer formats. Field names are the JSON contract (schemaVersion 1).</summary>
