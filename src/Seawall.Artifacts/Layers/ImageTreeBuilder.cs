@@ -40,7 +40,7 @@ public sealed class ImageTreeBuilder(AnalyzerHost analyzers, LayerCache? cache, 
                 await using (stream.ConfigureAwait(false))
                 {
                     // Each file is condensed as it is read: the cache and the tree hold summaries, not documents or binaries.
-                    var snapshot = await LayerReader.ReadAsync(stream.Tar, layer, analyzers.MaxSizeFor, ct, budget, analyzers.Condense).ConfigureAwait(false);
+                    var snapshot = await LayerReader.ReadAsync(stream.Tar, layer, analyzers.MaxSizeFor, ct, budget, analyzers.Condense, analyzers.CondenseStreaming).ConfigureAwait(false);
                     // Only a layer whose digests were checked to the last byte, and that holds all that was asked for, goes to the cache.
                     await stream.DrainAndVerifyAsync(ct).ConfigureAwait(false);
                     if (!snapshot.Incomplete)

@@ -18,6 +18,15 @@ public static class LayerReader
     /// <summary>Warnings kept per layer, so a hostile layer cannot fill memory with them.</summary>
     private const int MaxWarnings = 100;
 
+    /// <summary>
+    /// Files over this size that every wanting analyzer can read from a single forward pass (binaries) are streamed
+    /// rather than held: before, a layer of large binaries cost a buffer the size of its largest one.
+    /// </summary>
+    public const long StreamingThreshold = 16L * 1024 * 1024;
+
+    /// <summary>What a streamed file may hold at most while it is condensed (its captured ranges).</summary>
+    private const long SparseCaptureCost = Core.Analysis.SparseCapture.MaxCaptured;
+
     /// <summary>Linux's PATH_MAX: no real file has a longer path or symlink target, and link resolution cost stays bounded.</summary>
     public const int MaxPathLength = 4096;
 
@@ -25,8 +34,11 @@ public static class LayerReader
     /// <param name="budget">Bytes of content the whole image may keep in memory; files past it are listed but not kept.</param>
     /// <param name="condense">Reduces a file to what its analyzers read (path, mode, content), as soon as it is read: each
     /// file passes through one reused buffer, so a layer of large binaries costs its largest file, not their sum.</param>
+    /// <param name="condenseStreaming">For a file over <see cref="StreamingThreshold"/>: condenses it in one pass over the
+    /// entry's own stream (path, mode, stream, size), or returns null, without reading, when it must be held whole.</param>
     public static async Task<LayerSnapshot> ReadAsync(Stream tar, LayerRef layer, Func<string, int, long, long> maxSizeFor, CancellationToken ct,
-        ContentBudget? budget = null, Func<string, int, Stream, byte[]>? condense = null)
+        ContentBudget? budget = null, Func<string, int, Stream, byte[]>? condense = null,
+        Func<string, int, Stream, long, byte[]?>? condenseStreaming = null)
     {
         var snapshot = new LayerSnapshot { Layer = layer };
         var what = Describe(layer);
@@ -104,6 +116,19 @@ public static class LayerReader
                         // A file over every analyzer's cap is not kept; the analyzer host warns about it if it is still visible.
                         if (max >= 0 && size <= max && entry.DataStream is { } data)
                         {
+                            if (size > StreamingThreshold && condenseStreaming is not null
+                                && (budget is null || budget.TryTake(SparseCaptureCost)))
+                            {
+                                // A large binary streams through a 1 MB chunk instead of a buffer its own size.
+                                var streamed = condenseStreaming(path, mode, data, size);
+                                if (streamed is not null)
+                                {
+                                    snapshot.Contents[path] = streamed;
+                                    budget?.Take(streamed.Length - SparseCaptureCost);
+                                    break;
+                                }
+                                budget?.Take(-SparseCaptureCost);
+                            }
                             if (budget is null || budget.TryTake(size))
                             {
                                 if (condense is null)

@@ -81,6 +81,67 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
             return whole;
         });
 
+    /// <summary>Chunk size of a streamed pass: big enough for fast signature search, small enough to cost nothing.</summary>
+    private const int StreamChunk = 1 << 20;
+
+    /// <summary>
+    /// Condenses a file too large to hold (a binary in an image layer) in one forward pass over a non-seekable stream:
+    /// every analyzer that wants it collects the ranges it reads (<see cref="IAnalyzer.CollectorFor"/>) and then condenses
+    /// from the capture. Returns null, before reading a byte, when some analyzer needs the file whole; the caller then
+    /// holds it as before. An analyzer that reads past its capture is told so through its own condensed error form.
+    /// </summary>
+    public byte[]? CondenseStreaming(string path, int mode, Stream content, long size)
+    {
+        var collectors = new List<ISparseCollector>();
+        foreach (var analyzer in Analyzers)
+        {
+            if (Wants(analyzer, path, mode, size))
+            {
+                if (analyzer.CollectorFor(path, size) is not { } collector)
+                {
+                    return null;
+                }
+                collectors.Add(collector);
+            }
+        }
+        if (collectors.Count == 0)
+        {
+            return null;
+        }
+        var capture = new SparseCapture(size);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(StreamChunk);
+        try
+        {
+            long offset = 0;
+            while (offset < size)
+            {
+                var want = (int)Math.Min(StreamChunk, size - offset);
+                content.ReadExactly(chunk, 0, want);
+                var span = chunk.AsSpan(0, want);
+                foreach (var collector in collectors)
+                {
+                    collector.Observe(offset, span, capture);
+                }
+                capture.Fill(span);
+                offset += want;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
+        using var sparse = capture.ToStream();
+        byte[]? first = null;
+        return Condense(path, mode, size, analyzer =>
+        {
+            sparse.Position = 0;
+            var summary = analyzer.CondenseFrom(path, sparse);
+            first ??= summary.Length > 0 ? summary : null;
+            return summary;
+        }, () => first ?? []); // two summaries of one streamed file (a crafted Go-and-Rust binary): the first wins; each analyzer ignores the other's form
+
+    }
+
     private byte[] Condense(string path, int mode, long size, Func<IAnalyzer, byte[]> condense, Func<byte[]> whole)
     {
         List<IAnalyzer>? wanting = null;

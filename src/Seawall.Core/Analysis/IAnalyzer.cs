@@ -50,6 +50,13 @@ public interface IAnalyzer
         return Condense(path, buffer.ToArray());
     }
 
+    /// <summary>
+    /// For a file too large to hold whole as an image layer streams past (a 100 MB binary): a collector that keeps, in
+    /// one forward pass, the ranges <see cref="CondenseFrom"/> will read; it is then handed a <see cref="SparseFileStream"/>.
+    /// Null (the default): this analyzer needs the file whole.
+    /// </summary>
+    ISparseCollector? CollectorFor(string path, long size) => null;
+
     Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken);
 }
 

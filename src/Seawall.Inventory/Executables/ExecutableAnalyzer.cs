@@ -27,7 +27,33 @@ public abstract class ExecutableAnalyzer : IAnalyzer
         return CondenseFrom(path, stream);
     }
 
-    public abstract byte[] CondenseFrom(string path, Stream content);
+    public byte[] CondenseFrom(string path, Stream content)
+    {
+        try
+        {
+            return CondenseExecutable(path, content);
+        }
+        catch (UncapturedRegionException ex)
+        {
+            // A large binary streamed once, and this analyzer needed bytes the pass did not keep: say so, never guess.
+            return CondensedError($"{content.Length}-byte binary streamed in one pass; {ex.Message}");
+        }
+    }
+
+    /// <summary>Large executables in image layers stream past once; see <see cref="ExecutableCollector"/>.</summary>
+    public ISparseCollector? CollectorFor(string path, long size) => new ExecutableCollector(this);
+
+    /// <summary>
+    /// Looks for this analyzer's data by content in a chunk of a streamed file and asks the capture to keep it, for data
+    /// the headers cannot locate before it streams past (an ELF section table comes last).
+    /// </summary>
+    internal abstract void FindSignatures(long offset, ReadOnlySpan<byte> chunk, SparseCapture capture, ExecutableLayout layout);
+
+    /// <summary>The condensed form of this file (empty when it is not this analyzer's kind of binary).</summary>
+    protected abstract byte[] CondenseExecutable(string path, Stream content);
+
+    /// <summary>The condensed form of an error, reported as a warning naming the file when the layer is analyzed.</summary>
+    protected abstract byte[] CondensedError(string message);
 
     public abstract Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken);
 }

@@ -15,7 +15,38 @@ public sealed class GoBinaryAnalyzer : ExecutableAnalyzer
 
     public override int Version => 1;
 
-    public override byte[] CondenseFrom(string path, Stream content)
+    /// <summary>Kept after a build-info magic found in a streamed binary: the header and inline strings of any real binary.</summary>
+    private const int BlobWindow = 1024 * 1024;
+
+    /// <summary>Hits kept per file: a real binary has one blob (plus the magic as a constant in binaries that read others).</summary>
+    private const int MaxBlobHits = 8;
+
+    internal override void FindSignatures(long offset, ReadOnlySpan<byte> chunk, SparseCapture capture, ExecutableLayout layout)
+    {
+        // Go aligns the blob to 16 bytes in the file as in memory; chunks start at multiples of 1 MB, so an aligned
+        // 14-byte magic never spans two chunks.
+        var hits = 0;
+        var from = 0;
+        while (from < chunk.Length && hits < MaxBlobHits)
+        {
+            var at = chunk[from..].IndexOf(GoBuildInfoReader.Magic);
+            if (at < 0)
+            {
+                break;
+            }
+            var absolute = offset + from + at;
+            if (absolute % 16 == 0)
+            {
+                capture.Request(absolute, BlobWindow);
+                hits++;
+            }
+            from += at + 1;
+        }
+    }
+
+    protected override byte[] CondensedError(string message) => GoBuildInfoReader.SerializeError(message);
+
+    protected override byte[] CondenseExecutable(string path, Stream content)
     {
         var result = GoBuildInfoReader.Read(content);
         return result.Info is { } info ? GoBuildInfoReader.Serialize(info)

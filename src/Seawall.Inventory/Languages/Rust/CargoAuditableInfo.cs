@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Seawall.Core.Analysis;
 using System.Text;
 using System.Text.Json;
 using Seawall.Inventory.Executables;
@@ -24,6 +25,73 @@ internal static class CargoAuditableInfo
 
     /// <summary>The section's compressed bytes and the JSON inside are each capped at 8 MiB, as go-rustaudit caps them.</summary>
     internal const int MaxBytes = 8 * 1024 * 1024;
+
+    /// <summary>Candidates tested per streamed file; a hostile file of zlib headers cannot make the pass slow.</summary>
+    private const int MaxCandidates = 1_000_000;
+
+    /// <summary>Bytes of a candidate inflated to test it.</summary>
+    private const int ProbeBytes = 64;
+
+    /// <summary>
+    /// Asks the capture to keep every place in the chunk where a zlib stream starts that inflates to a JSON object (the
+    /// shape of a .dep-v0 section), so the section table read at the end can find the section's bytes.
+    /// </summary>
+    public static void FindCandidates(long offset, ReadOnlySpan<byte> chunk, SparseCapture capture)
+    {
+        var tested = 0;
+        var from = 0;
+        while (from < chunk.Length && tested < MaxCandidates)
+        {
+            var at = chunk[from..].IndexOf((byte)0x78);
+            if (at < 0)
+            {
+                return;
+            }
+            var i = from + at;
+            from = i + 1;
+            if (i + 2 >= chunk.Length)
+            {
+                capture.Request(offset + i, MaxBytes); // too near the chunk's end to test: keep it
+                return;
+            }
+            // zlib header: CM 8 with a 32K window (0x78), check bits making it a multiple of 31, no preset dictionary;
+            // then a deflate block that is stored, fixed or dynamic (type 3 is invalid).
+            var flags = chunk[i + 1];
+            if ((0x7800 | flags) % 31 != 0 || (flags & 0x20) != 0 || ((chunk[i + 2] >> 1) & 3) == 3)
+            {
+                continue;
+            }
+            tested++;
+            if (i + ProbeBytes > chunk.Length || InflatesToJsonObject(chunk.Slice(i, ProbeBytes)))
+            {
+                capture.Request(offset + i, MaxBytes);
+            }
+        }
+    }
+
+    private static bool InflatesToJsonObject(ReadOnlySpan<byte> probe)
+    {
+        Span<byte> start = stackalloc byte[2];
+        try
+        {
+            using var zlib = new ZLibStream(new MemoryStream(probe.ToArray(), writable: false), CompressionMode.Decompress);
+            var n = 0;
+            while (n < start.Length)
+            {
+                var got = zlib.Read(start[n..]);
+                if (got == 0)
+                {
+                    return false;
+                }
+                n += got;
+            }
+            return start[0] == '{' && start[1] == '"';
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
 
     public static DepSectionResult FindSection(Stream stream)
     {

@@ -14,7 +14,25 @@ public sealed class RustBinaryAnalyzer : ExecutableAnalyzer
 
     public override int Version => 1;
 
-    public override byte[] CondenseFrom(string path, Stream content) => CargoAuditableInfo.Serialize(CargoAuditableInfo.FindSection(content));
+    protected override byte[] CondenseExecutable(string path, Stream content) => CargoAuditableInfo.Serialize(CargoAuditableInfo.FindSection(content));
+
+    protected override byte[] CondensedError(string message) => CargoAuditableInfo.Serialize(new DepSectionResult(null, message));
+
+    /// <summary>
+    /// The .dep-v0 section is located by the ELF section table, which streams past last, so its content is looked for:
+    /// a zlib stream that inflates to JSON. cargo-auditable (like rustc for its own metadata) gives the section no
+    /// flags, so the linker puts it after everything loaded: only that tail is searched, and never in a Go binary.
+    /// PE and Mach-O name their sections in the head, where the collector finds it.
+    /// </summary>
+    internal override void FindSignatures(long offset, ReadOnlySpan<byte> chunk, SparseCapture capture, ExecutableLayout layout)
+    {
+        if (layout.GoBinary || layout.LoadedEnd <= 0 || offset + chunk.Length <= layout.LoadedEnd)
+        {
+            return;
+        }
+        var skip = (int)Math.Max(0, layout.LoadedEnd - offset);
+        CargoAuditableInfo.FindCandidates(offset + skip, chunk[skip..], capture);
+    }
 
     public override Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken)
     {
