@@ -59,6 +59,22 @@ public sealed record PeerComparison(string Suite, IReadOnlyList<SbomPackage> Sea
             .Select(p => $"{p.S.Purl.Name}: seawall [{string.Join(", ", p.S.Licenses)}] trivy [{string.Join(", ", p.T.Licenses)}]"),
     ];
 
+    /// <summary>Packages each tool lists, by purl type (deb, golang, npm, nuget...): (Seawall, Trivy).</summary>
+    public IReadOnlyDictionary<string, (int Seawall, int Trivy)> CountsByPurlType =>
+        SeawallKeys.Concat(TrivyKeys).Select(k => k[..k.IndexOf('/', StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToDictionary(t => t, t => (SeawallKeys.Count(k => k.StartsWith(t + "/", StringComparison.Ordinal)), TrivyKeys.Count(k => k.StartsWith(t + "/", StringComparison.Ordinal))), StringComparer.Ordinal);
+
+    /// <summary>"key: seawall=diffID trivy=diffID" for packages both list that the two tools put in different layers (where both name one).</summary>
+    public IReadOnlyList<string> LayerDifferences =>
+    [
+        .. Common.Where(p => p.S.LayerDiffId is not null && p.T.LayerDiffId is not null && p.S.LayerDiffId != p.T.LayerDiffId)
+            .Select(p => $"{p.S.Purl.Key}: seawall={p.S.LayerDiffId} trivy={p.T.LayerDiffId}"),
+    ];
+
+    /// <summary>Packages both list for which both tools name the layer.</summary>
+    public int LayersNamedByBoth => Common.Count(p => p.S.LayerDiffId is not null && p.T.LayerDiffId is not null);
+
     /// <summary>Dependency edges (package to package) each tool lists, among packages both list.</summary>
     public (int Both, int OnlySeawall, int OnlyTrivy) DependencyEdges
     {
@@ -98,13 +114,13 @@ public sealed record PeerComparison(string Suite, IReadOnlyList<SbomPackage> Sea
     /// <summary>
     /// Scans the archive with both tools; skips the test when Trivy is not installed. Trivy reads an OCI image
     /// layout only as a directory (it exits 1 without a message on a tar of one), so it may get the same
-    /// layout unpacked: <paramref name="trivyInput"/>.
+    /// layout unpacked: <paramref name="trivyInput"/>. <paramref name="seawallOptions"/> are added to Seawall's command line.
     /// </summary>
-    public static async Task<PeerComparison> RunAsync(string suite, string archive, TempDir dir, string? trivyInput = null)
+    public static async Task<PeerComparison> RunAsync(string suite, string archive, TempDir dir, string? trivyInput = null, IReadOnlyList<string>? seawallOptions = null)
     {
         var trivy = ProcessRunner.Require(TrivyProgram);
         var seawallOut = dir.File(suite + ".seawall.cdx.json");
-        var seawall = await SeawallCli.RunAsync(["image", "--input", archive, "--format", "cyclonedx", "--no-cache", "--quiet", "-o", seawallOut], null, TimeSpan.FromMinutes(5));
+        var seawall = await SeawallCli.RunAsync(["image", "--input", archive, "--format", "cyclonedx", "--no-cache", "--quiet", "-o", seawallOut, .. seawallOptions ?? []], null, TimeSpan.FromMinutes(5));
         Assert.True(seawall.ExitCode == 0, $"seawall exit {seawall.ExitCode}: {seawall.StdErr}");
         var cache = Directory.CreateDirectory(dir.File("trivy-cache")).FullName;
         var peer = await ProcessRunner.RunAsync(trivy, ["image", "--input", trivyInput ?? archive, "--format", "cyclonedx", "--skip-db-update", "--offline-scan", "--cache-dir", cache, "--quiet"], TimeSpan.FromMinutes(5));
@@ -133,10 +149,11 @@ public sealed record PeerComparison(string Suite, IReadOnlyList<SbomPackage> Sea
         sb.Append(inv, $"== {Suite}: seawall {SeawallKeys.Count} packages, trivy {TrivyKeys.Count}, both {common}, agreement {Agreement:0.0}%\n");
         sb.Append(inv, $"   identical purl strings {IdenticalPurls}/{common}; qualifier differences {QualifierDifferences.Count}; other qualifiers: {string.Join(", ", OtherQualifiers)}\n");
         sb.Append(inv, $"   same licences {SameLicences}/{common} as written, {SameLicencesFolded}/{common} with spellings folded; dependency edges both {both}, seawall only {onlyS}, trivy only {onlyT}\n");
+        sb.Append(inv, $"   by purl type (seawall/trivy): {string.Join(", ", CountsByPurlType.Select(c => $"{c.Key} {c.Value.Seawall}/{c.Value.Trivy}"))}; same layer {LayersNamedByBoth - LayerDifferences.Count}/{LayersNamedByBoth}\n");
         foreach (var (title, lines) in new[]
         {
             ("only seawall", OnlySeawall), ("only trivy", OnlyTrivy), ("qualifiers", QualifierDifferences),
-            ("purl spelling", PurlSpellingDifferences), ("licences", LicenceDifferences),
+            ("purl spelling", PurlSpellingDifferences), ("licences", LicenceDifferences), ("layer", LayerDifferences),
             ("dependency only seawall", DependencyEdgesOnlySeawall), ("dependency only trivy", DependencyEdgesOnlyTrivy),
         })
         {

@@ -38,8 +38,11 @@ public sealed record Purl(string Type, string Namespace, string Name, string Ver
     }
 }
 
-/// <summary>One package component of a CycloneDX document, whoever wrote it.</summary>
-public sealed record SbomPackage(string RawPurl, Purl Purl, IReadOnlyList<string> Licenses, IReadOnlyList<string> DependsOn);
+/// <summary>
+/// One package component of a CycloneDX document, whoever wrote it. Type and LayerDiffId come from each tool's own
+/// properties (seawall:package:type / aquasecurity:trivy:PkgType, seawall:layer:diffId / aquasecurity:trivy:LayerDiffID).
+/// </summary>
+public sealed record SbomPackage(string RawPurl, Purl Purl, IReadOnlyList<string> Licenses, IReadOnlyList<string> DependsOn, string? Type = null, string? LayerDiffId = null);
 
 public static class SbomPackages
 {
@@ -84,7 +87,13 @@ public static class SbomPackages
                         : l.TryGetProperty("expression", out var e) ? e.GetString() : null).OfType<string>().ToList()
                     : [];
                 var bomRef = c.TryGetProperty("bom-ref", out var r) ? r.GetString()! : string.Empty;
-                return new SbomPackage(raw, Purl.Parse(raw), licences, dependencies.GetValueOrDefault(bomRef) ?? []);
+                var properties = c.TryGetProperty("properties", out var ps)
+                    ? ps.EnumerateArray().GroupBy(p => p.GetProperty("name").GetString()!, StringComparer.Ordinal)
+                        .ToDictionary(g => g.Key, g => g.First().GetProperty("value").GetString(), StringComparer.Ordinal)
+                    : new Dictionary<string, string?>(StringComparer.Ordinal);
+                return new SbomPackage(raw, Purl.Parse(raw), licences, dependencies.GetValueOrDefault(bomRef) ?? [],
+                    properties.GetValueOrDefault("seawall:package:type") ?? properties.GetValueOrDefault("aquasecurity:trivy:PkgType"),
+                    properties.GetValueOrDefault("seawall:layer:diffId") ?? properties.GetValueOrDefault("aquasecurity:trivy:LayerDiffID"));
             })];
     }
 }
