@@ -59,7 +59,7 @@ internal sealed class MavenComparer : VersionComparer<MavenVersion>
         // Innermost lists first, as ComparableVersion normalises its stack.
         for (var i = lists.Count - 1; i >= 0; i--)
         {
-            Normalize(lists[i]);
+            Normalize(lists[i], isRoot: i == 0);
         }
         return new MavenVersion(original, MavenItem.Freeze(root));
     }
@@ -73,7 +73,7 @@ internal sealed class MavenComparer : VersionComparer<MavenVersion>
     }
 
     /// <summary>Drops trailing null items (0, release qualifiers, empty lists), looking past nested lists.</summary>
-    private static void Normalize(List<MavenItem> items)
+    private static void Normalize(List<MavenItem> items, bool isRoot)
     {
         for (var i = items.Count - 1; i >= 0; i--)
         {
@@ -86,6 +86,15 @@ internal sealed class MavenComparer : VersionComparer<MavenVersion>
             {
                 break;
             }
+        }
+        // A nested list can only start with a list when a null item in front was just dropped: the two hyphens then
+        // meet, as in the spec's "1-ga-1" = "1-1", so the inner list takes the outer one's place. The top level keeps
+        // its nesting (0.0.0-2021 stays below 20).
+        if (!isRoot && items.Count == 1 && items[0].Kind == MavenItemKind.List)
+        {
+            var inner = items[0].Building!;
+            items.Clear();
+            items.AddRange(inner);
         }
     }
 }
@@ -145,6 +154,9 @@ internal sealed class MavenItem
     }
 
     public static MavenItem ListOf(List<MavenItem> items) => new(MavenItemKind.List) { building = items };
+
+    /// <summary>The items of a list while it is being parsed.</summary>
+    public List<MavenItem>? Building => building;
 
     /// <summary>Turns the parse-time lists into arrays once parsing and normalising are done.</summary>
     public static MavenItem[] Freeze(List<MavenItem> items)

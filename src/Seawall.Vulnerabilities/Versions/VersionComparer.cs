@@ -24,8 +24,9 @@ internal abstract class VersionComparer<TVersion> : IVersionComparer where TVers
         }
         foreach (var c in trimmed)
         {
-            // Every scheme's versions are printable ASCII without spaces.
-            if (c is <= ' ' or >= (char)0x7f)
+            // No scheme has spaces or control characters in a version; other characters are each scheme's business
+            // (rpm, for one, treats non-ASCII bytes as separators).
+            if (c <= ' ' || char.IsControl(c) || char.IsWhiteSpace(c))
             {
                 return false;
             }

@@ -29,8 +29,8 @@ public static class VersionSchemes
 
     public static IReadOnlyList<IVersionComparer> All { get; } = [Dpkg, Apk, Rpm, SemVer, Pub, Pep440, Maven, NuGet, RubyGems, Composer, Cran, Hackage];
 
-    // OSV ecosystem (the part before the first ':') to scheme. Names are OSV's, compared exactly.
-    private static readonly Dictionary<string, IVersionComparer> ByEcosystem = new(StringComparer.Ordinal)
+    // OSV ecosystem (the part before the first ':') to scheme. OSV spells them with this case; other spellings are accepted.
+    private static readonly Dictionary<string, IVersionComparer> ByEcosystem = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Debian"] = Dpkg,
         ["Ubuntu"] = Dpkg,
@@ -73,7 +73,7 @@ public static class VersionSchemes
     };
 
     // Ecosystems that carry another ecosystem's packages after the ':' ("Root:PyPI", "Echo:npm", "Root:Alpine:3.18").
-    private static readonly HashSet<string> Wrappers = new(StringComparer.Ordinal) { "Root", "Echo" };
+    private static readonly HashSet<string> Wrappers = new(StringComparer.OrdinalIgnoreCase) { "Root", "Echo" };
 
     /// <summary>
     /// The comparer for an OSV ecosystem string, release and repository suffixes included ("Debian:12",
