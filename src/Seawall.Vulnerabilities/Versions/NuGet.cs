@@ -100,8 +100,14 @@ internal sealed class NuGetSchemeVersion : ParsedVersion
             return VersionComparer.VersionRelease.Compare(nuget, o.nuget);
         }
         // At least one side has a number NuGet cannot hold: the same rules, on unbounded numbers.
-        var c = SemVerText.CompareCore(Core(), o.Core());
-        return c != 0 ? c : SemVerText.ComparePre(Labels(), o.Labels(), StringComparison.OrdinalIgnoreCase);
+        return CompareWide(o);
+    }
+
+    /// <summary>NuGet's release ordering on unbounded numbers (tests check it agrees with NuGet.Versioning).</summary>
+    internal int CompareWide(NuGetSchemeVersion other)
+    {
+        var c = SemVerText.CompareCore(Core(), other.Core());
+        return c != 0 ? c : SemVerText.ComparePre(Labels(), other.Labels(), StringComparison.OrdinalIgnoreCase);
     }
 
     private Numeral[] Core() => core ??=
