@@ -69,6 +69,10 @@ internal static class Cvss2Scorer
     private static double BaseEquation(double impact, double exploitability) =>
         impact == 0 ? 0 : Round1(((0.6 * impact) + (0.4 * exploitability) - 1.5) * 1.176);
 
-    /// <summary>round_to_1_decimal: half up, computed in decimal so that 4.35 stays 4.35 rather than 4.3499999.</summary>
+    /// <summary>
+    /// round_to_1_decimal, half up on the decimal value (9.0 x 0.95 = 8.55 gives 8.6, where the binary double
+    /// 8.5499999 would give 8.5). Base scores come out the same either way for all 729 base vectors; temporal and
+    /// environmental halfway values follow the guide's arithmetic, as the Python cvss library's exact decimals do.
+    /// </summary>
     private static double Round1(double value) => (double)Math.Round((decimal)value, 1, MidpointRounding.AwayFromZero);
 }

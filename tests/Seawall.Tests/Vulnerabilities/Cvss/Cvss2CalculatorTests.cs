@@ -31,6 +31,8 @@ public sealed class Cvss2CalculatorTests
         // NVD's v2 scores of CVE-2014-0160 (Heartbleed) and CVE-2014-6271 (Shellshock).
         { "AV:N/AC:L/Au:N/C:P/I:N/A:N", 5.0, null, null },
         { "AV:N/AC:L/Au:N/C:C/I:C/A:C", 10.0, null, null },
+        // NVD's v2 score of CVE-2016-5195 (Dirty COW).
+        { "AV:L/AC:L/Au:N/C:C/I:C/A:C", 7.2, null, null },
     };
 
     [Theory]
@@ -45,6 +47,16 @@ public sealed class Cvss2CalculatorTests
         Assert.Equal(environmental, result.EnvironmentalScore);
         Assert.Equal(baseScore, result.Score);
         Assert.Equal("2.0", result.VersionText);
+    }
+
+    [Fact]
+    public void Score_V2TemporalHalfway_RoundsHalfUpOnTheDecimalValue()
+    {
+        // 9.0 x 0.95 is 8.55, which round_to_1_decimal takes to 8.6; binary doubles hold 8.549999... and would give 8.5.
+        var result = CvssCalculator.Score("AV:N/AC:M/Au:N/C:C/I:P/A:C/E:F/RL:ND/RC:ND");
+
+        Assert.Equal(9.0, result.BaseScore);
+        Assert.Equal(8.6, result.TemporalScore);
     }
 
     [Theory]
