@@ -35,6 +35,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             RepoTags = image.RepoTags,
             RepoDigests = image.RepoDigests,
             Architecture = image.Config.Architecture,
+            BaseImageLayers = image.Config.BaseLayerCount(),
         };
         return await AnalyzeAsync(tree, artifact, cancellationToken).ConfigureAwait(false);
     }

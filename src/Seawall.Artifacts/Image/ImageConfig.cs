@@ -105,6 +105,42 @@ public sealed record ImageConfig
         return [.. DiffIds.Select((d, i) => new LayerRef(i, d, aligned ? nonEmpty[i].CreatedBy : null))];
     }
 
+    /// <summary>
+    /// How many of the bottom layers came from the base image, guessed from the history as Trivy does: skip the image's
+    /// own trailing metadata steps (CMD, ENTRYPOINT...), then the next CMD up ends the base image (every base image
+    /// ends with one: `CMD ["/bin/sh"]`), and the layers below it are the base. 0 when no such CMD is found (a
+    /// single-stage image built FROM scratch, or history the builder left out).
+    /// </summary>
+    public int BaseLayerCount()
+    {
+        var i = History.Count - 1;
+        while (i >= 0 && History[i].EmptyLayer)
+        {
+            i--;
+        }
+        for (; i >= 0; i--)
+        {
+            if (History[i].EmptyLayer && History[i].CreatedBy is { } step && IsCmd(step))
+            {
+                var layers = History.Take(i).Count(h => !h.EmptyLayer);
+                return layers <= DiffIds.Count ? layers : 0;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>"/bin/sh -c #(nop)  CMD [...]" (docker build) or "CMD [...]" (BuildKit).</summary>
+    private static bool IsCmd(string step)
+    {
+        var text = step.AsSpan().Trim();
+        const string nop = "/bin/sh -c #(nop)";
+        if (text.StartsWith(nop, StringComparison.Ordinal))
+        {
+            text = text[nop.Length..].TrimStart();
+        }
+        return text.StartsWith("CMD ", StringComparison.Ordinal) || text.SequenceEqual("CMD");
+    }
+
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -27,6 +27,8 @@ public sealed record ArtifactInfo(string Name, ArtifactType Type, string? Digest
     /// <summary>repo@sha256:... names the image has in registries (from the Docker Engine or the pulled manifest).</summary>
     public IReadOnlyList<string> RepoDigests { get; init; } = [];
     public string? Architecture { get; init; }
+    /// <summary>How many bottom layers came from the base image (guessed from the history); 0 when unknown.</summary>
+    public int BaseImageLayers { get; init; }
 }
 
 /// <summary>One group of results: for example the dpkg database of an image.</summary>
