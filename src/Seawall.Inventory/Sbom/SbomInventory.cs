@@ -30,7 +30,7 @@ internal static class SbomInventory
         var subjectLayers = SubjectLayers(document.Subject);
         var layerIndex = subjectLayers.Select((diffId, i) => (diffId, i)).GroupBy(x => x.diffId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
         var os = document.Components.Where(c => c.Kind == ComponentKind.OperatingSystem && !string.IsNullOrEmpty(c.Name))
-            .Select(c => new OsInfo(OsFamily(c.Name!), c.Version ?? string.Empty))
+            .Select(c => new OsInfo(OsFamily(c.Name!), OsVersion(c.Version)))
             .FirstOrDefault();
         var distros = new List<OsInfo>();
 
@@ -171,11 +171,21 @@ internal static class SbomInventory
                 map[component.Ref] = parent;
             }
         }
-        foreach (var app in document.Components.Where(c => c.Kind == ComponentKind.Application && c.Purl is null))
+        // Trivy's application lists its direct dependencies only; the transitive ones are reached through them.
+        var apps = document.Components.Where(c => c.Kind == ComponentKind.Application && c.Purl is null).Select(c => c.Ref).ToHashSet(StringComparer.Ordinal);
+        foreach (var app in apps)
         {
-            foreach (var member in document.Dependencies.GetValueOrDefault(app.Ref) ?? [])
+            var queue = new Queue<string>(document.Dependencies.GetValueOrDefault(app) ?? []);
+            while (queue.TryDequeue(out var member))
             {
-                map.TryAdd(member, app.Ref);
+                if (apps.Contains(member) || !map.TryAdd(member, app))
+                {
+                    continue;
+                }
+                foreach (var next in document.Dependencies.GetValueOrDefault(member) ?? [])
+                {
+                    queue.Enqueue(next);
+                }
             }
         }
         return map;
@@ -213,9 +223,13 @@ internal static class SbomInventory
         return other is not null && layerIndex.TryGetValue(other, out var position) ? new LayerRef(position, other, null) : null;
     }
 
-    /// <summary>The image's layer diffIDs in order, as the subject lists them (Seawall and Trivy both do for images).</summary>
+    /// <summary>
+    /// The image's layer diffIDs in order, as the subject lists them: one property each (Seawall, Trivy's SPDX) or
+    /// one comma-separated property (Trivy's CycloneDX).
+    /// </summary>
     private static List<string> SubjectLayers(SbomComponent? subject) =>
-        subject is null ? [] : [.. subject.PropertyValues("seawall:image:diffId").Concat(subject.PropertyValues(Trivy + "DiffID"))];
+        subject is null ? [] : [.. subject.PropertyValues("seawall:image:diffId").Concat(subject.PropertyValues(Trivy + "DiffID"))
+            .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 
     private static IReadOnlyList<LayerRef> LayersWithSteps(List<string> diffIds, List<Entry> entries)
     {
@@ -278,8 +292,14 @@ internal static class SbomInventory
                 package = package with { SourceName = sourceName ?? purl.Name, SourceVersion = sourceVersion ?? raw };
                 break;
             default:
-                // rpm: "version-release", the epoch apart, as rpm -q prints it.
+                // rpm: "version-release", the epoch apart, as rpm -q prints it; the source's too (Trivy's SPDX writes
+                // "1:1.19-2" in sourceInfo, Seawall's rpm reader gives SOURCERPM's "1.19-2").
                 var dash = raw.LastIndexOf('-');
+                if (sourceVersion is not null && sourceVersion.IndexOf(':', StringComparison.Ordinal) is var sourceColon and > 0
+                    && sourceVersion[..sourceColon].All(char.IsAsciiDigit))
+                {
+                    sourceVersion = sourceVersion[(sourceColon + 1)..];
+                }
                 package = package with
                 {
                     Epoch = epoch,
@@ -363,6 +383,14 @@ internal static class SbomInventory
             }
         }
         return char.IsAsciiDigit(distro[0]) && purl.Namespace is { } ns ? new OsInfo(OsFamily(ns), distro) : null;
+    }
+
+    /// <summary>An OS version as os-release's VERSION_ID gives it: Trivy's Amazon Linux "2023 (Amazon Linux)" is 2023.</summary>
+    private static string OsVersion(string? version)
+    {
+        var text = (version ?? string.Empty).Trim();
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 ? text[..space] : text;
     }
 
     /// <summary>Family names as Seawall's os-release reader gives them, from os-release ids (Syft) or Trivy's family names.</summary>

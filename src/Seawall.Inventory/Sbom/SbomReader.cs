@@ -78,7 +78,7 @@ public static class SbomReader
         }
         return span[start] switch
         {
-            (byte)'{' => ParseJson(content, name),
+            (byte)'{' or (byte)'[' => ParseJson(content, name),
             (byte)'<' => throw new ScanException($"{name}: an XML document; only JSON SBOMs are read (CycloneDX or SPDX)"),
             _ => throw new ScanException($"{name}: not a CycloneDX or SPDX JSON document"),
         };
