@@ -6,6 +6,7 @@ using Seawall.Core.FileTree;
 using Seawall.Core.Model;
 using Seawall.Inventory;
 using Seawall.Inventory.Purl;
+using Seawall.Inventory.Sbom;
 
 namespace Seawall.Scanning;
 
@@ -47,6 +48,12 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         var artifact = new ArtifactInfo(Path.GetFullPath(path), type);
         return AnalyzeAsync(tree, artifact, cancellationToken);
     }
+
+    /// <summary>
+    /// An SBOM (CycloneDX or SPDX) read in place of the artifact it describes: its packages, grouped and named as a
+    /// scan of that artifact would give them.
+    /// </summary>
+    public Task<ScanReport> ScanSbomAsync(string path, CancellationToken cancellationToken) => SbomReader.ReadAsync(path, cancellationToken);
 
     public async Task<ScanReport> AnalyzeAsync(IFileTree tree, ArtifactInfo artifact, CancellationToken cancellationToken)
     {

@@ -8,6 +8,8 @@ public enum ArtifactType
     Host,
     Config,
     Containers,
+    /// <summary>An SBOM document (CycloneDX or SPDX) read in place of the artifact it describes.</summary>
+    Sbom,
 }
 
 public enum ResultClass

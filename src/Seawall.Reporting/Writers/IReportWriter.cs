@@ -30,6 +30,7 @@ public static class ReportNames
         Core.Model.ArtifactType.Rootfs => "rootfs",
         Core.Model.ArtifactType.Host => "host",
         Core.Model.ArtifactType.Config => "config",
+        Core.Model.ArtifactType.Sbom => "sbom",
         _ => "containers",
     };
 
