@@ -44,6 +44,8 @@ public sealed record ScanResult
     public IReadOnlyList<Finding> Findings { get; init; } = [];
     /// <summary>Known vulnerabilities of this result's packages (filled when the vuln scanner runs).</summary>
     public IReadOnlyList<DetectedVulnerability> Vulnerabilities { get; init; } = [];
+    /// <summary>Vulnerabilities an ignore file or a VEX document took out of <see cref="Vulnerabilities"/>, kept for audit.</summary>
+    public IReadOnlyList<SuppressedVulnerability> Suppressed { get; init; } = [];
 }
 
 /// <summary>The one report model every writer formats. Field names are the JSON contract (schemaVersion 1).</summary>
