@@ -8,7 +8,8 @@ namespace Seawall.Reporting.Writers;
 /// <summary>
 /// CycloneDX 1.6 JSON (cyclonedx.org/docs/1.6/json). The image is metadata.component; the OS and each
 /// package are components; the layer that brought a package in is a set of "seawall:layer:*" properties;
-/// dependencies come from the package managers' own dependency fields.
+/// dependencies come from the package managers' own dependency fields; vulnerabilities, when the report has any,
+/// are written by <see cref="CycloneDxVulnerabilities"/>.
 /// </summary>
 /// <param name="time">The clock the document is stamped with; by default SOURCE_DATE_EPOCH or the real time.</param>
 public sealed class CycloneDxWriter(TimeProvider? time = null) : IReportWriter
@@ -158,6 +159,7 @@ public sealed class CycloneDxWriter(TimeProvider? time = null) : IReportWriter
         }
         WriteDependency(w, rootRef, [.. topLevel.Distinct(StringComparer.Ordinal)]);
         w.WriteEndArray();
+        CycloneDxVulnerabilities.Write(w, report, components);
         w.WriteEndObject();
         await w.FlushAsync(cancellationToken).ConfigureAwait(false);
     }

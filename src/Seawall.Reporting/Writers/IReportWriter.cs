@@ -23,6 +23,28 @@ public static class ReportNames
 
     public static string Status(FindingStatus s) => s.ToString().ToLowerInvariant();
 
+    public static string Status(VulnerabilityStatus s) => s switch
+    {
+        VulnerabilityStatus.Fixed => "fixed",
+        VulnerabilityStatus.Affected => "affected",
+        VulnerabilityStatus.WillNotFix => "will_not_fix",
+        _ => "end_of_life",
+    };
+
+    /// <summary>OpenVEX's status names.</summary>
+    public static string Vex(VexStatus s) => s switch
+    {
+        VexStatus.NotAffected => "not_affected",
+        VexStatus.Affected => "affected",
+        VexStatus.Fixed => "fixed",
+        _ => "under_investigation",
+    };
+
+    public static string Reason(SuppressionReason r) => r == SuppressionReason.Vex ? "vex" : "ignorefile";
+
+    /// <summary>Timestamps in reports: UTC, whole seconds, ISO 8601.</summary>
+    public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string ArtifactType(ArtifactType t) => t switch
     {
         Core.Model.ArtifactType.ContainerImage => "container-image",

@@ -65,7 +65,26 @@ public sealed class JsonReportWriter : IReportWriter
             }
             w.WriteEndArray();
             w.WriteStartArray("vulnerabilities");
+            foreach (var v in result.Vulnerabilities)
+            {
+                WriteVulnerability(w, v);
+            }
             w.WriteEndArray();
+            if (result.Suppressed.Count > 0)
+            {
+                w.WriteStartArray("suppressed");
+                foreach (var s in result.Suppressed)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("reason", ReportNames.Reason(s.Reason));
+                    w.WriteString("source", s.Source);
+                    WriteOptional(w, "statement", s.Statement);
+                    w.WritePropertyName("vulnerability");
+                    WriteVulnerability(w, s.Vulnerability);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteStartArray("findings");
             foreach (var f in result.Findings)
             {
@@ -131,6 +150,67 @@ public sealed class JsonReportWriter : IReportWriter
         if (p.InstalledFiles.Count > 0)
         {
             WriteStrings(w, "installedFiles", p.InstalledFiles);
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteVulnerability(Utf8JsonWriter w, DetectedVulnerability v)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", v.Id);
+        WriteStrings(w, "aliases", v.Aliases);
+        w.WriteString("packageName", v.PackageName);
+        WriteOptional(w, "packagePurl", v.PackagePurl);
+        w.WriteString("installedVersion", v.InstalledVersion);
+        WriteOptional(w, "ecosystem", v.Ecosystem);
+        WriteOptional(w, "packagePath", v.PackagePath);
+        WriteOptional(w, "ownedBy", v.OwnedBy);
+        if (v.Layer is { } layer)
+        {
+            w.WritePropertyName("layer");
+            WriteLayer(w, layer);
+        }
+        if (v.InBaseImage is { } inBase)
+        {
+            w.WriteBoolean("inBaseImage", inBase);
+        }
+        WriteStrings(w, "fixedVersions", v.FixedVersions);
+        w.WriteString("status", ReportNames.Status(v.Status));
+        w.WriteString("severity", ReportNames.Severity(v.Severity));
+        WriteOptional(w, "severitySource", v.SeveritySource);
+        w.WriteStartArray("cvss");
+        foreach (var c in v.Cvss)
+        {
+            w.WriteStartObject();
+            w.WriteString("source", c.Source);
+            w.WriteString("version", c.Version);
+            w.WriteString("vector", c.Vector);
+            w.WriteNumber("score", c.Score);
+            w.WriteString("severity", ReportNames.Severity(c.Severity));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        WriteOptional(w, "title", v.Title);
+        WriteOptional(w, "description", v.Description);
+        WriteStrings(w, "references", v.References);
+        WriteOptional(w, "dataSource", v.DataSource);
+        if (v.Published is { } published)
+        {
+            w.WriteString("published", ReportNames.Time(published));
+        }
+        if (v.Modified is { } modified)
+        {
+            w.WriteString("modified", ReportNames.Time(modified));
+        }
+        if (v.Vex is { } vex)
+        {
+            w.WriteStartObject("vex");
+            w.WriteString("status", ReportNames.Vex(vex.Status));
+            w.WriteString("source", vex.Source);
+            WriteOptional(w, "justification", vex.Justification);
+            WriteOptional(w, "statement", vex.Statement);
+            WriteOptional(w, "action", vex.Action);
+            w.WriteEndObject();
         }
         w.WriteEndObject();
     }

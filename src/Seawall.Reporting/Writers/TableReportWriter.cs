@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Seawall.Core.Model;
 
@@ -29,6 +30,7 @@ public sealed class TableReportWriter : IReportWriter
                 var rows = result.Packages.Select(p => new[] { p.Name, p.Version, p.SourceName ?? string.Empty, p.Layer is { } l ? l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-" }).ToList();
                 AppendTable(sb, ["NAME", "VERSION", "SOURCE", "LAYER"], rows);
             }
+            AppendVulnerabilities(sb, result);
             if (result.Findings.Count > 0)
             {
                 var rows = result.Findings.Select(f => new[] { f.CheckId, ReportNames.Severity(f.Severity), ReportNames.Status(f.Status), f.Title }).ToList();
@@ -44,6 +46,59 @@ public sealed class TableReportWriter : IReportWriter
         var bytes = Encoding.UTF8.GetBytes(sb.ToString());
         await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Trivy's layout: a total per severity, then one row per vulnerability per package, worst first within a package.</summary>
+    private static void AppendVulnerabilities(StringBuilder sb, ScanResult result)
+    {
+        if (result.Vulnerabilities.Count > 0)
+        {
+            sb.Append("\nVulnerabilities ").Append(Totals(result.Vulnerabilities)).Append('\n');
+            var rows = result.Vulnerabilities
+                .OrderBy(v => v.PackageName, StringComparer.Ordinal)
+                .ThenByDescending(v => v.Severity)
+                .ThenBy(v => v.Id, StringComparer.Ordinal)
+                .Select(v => new[]
+                {
+                    v.PackageName, v.Id, ReportNames.Severity(v.Severity), Status(v), v.InstalledVersion,
+                    string.Join(", ", v.FixedVersions), Truncate(v.Title ?? string.Empty, 60),
+                })
+                .ToList();
+            AppendTable(sb, ["LIBRARY", "VULNERABILITY", "SEVERITY", "STATUS", "INSTALLED", "FIXED", "TITLE"], rows);
+        }
+        if (result.Suppressed.Count > 0)
+        {
+            var byReason = result.Suppressed.GroupBy(s => ReportNames.Reason(s.Reason)).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Key}: {g.Count().ToString(CultureInfo.InvariantCulture)}");
+            sb.Append("\nSuppressed: ").Append(result.Suppressed.Count.ToString(CultureInfo.InvariantCulture))
+              .Append(" (").Append(string.Join(", ", byReason)).Append(")\n");
+            var rows = result.Suppressed
+                .OrderBy(s => s.Vulnerability.PackageName, StringComparer.Ordinal)
+                .ThenBy(s => s.Vulnerability.Id, StringComparer.Ordinal)
+                .Select(s => new[]
+                {
+                    s.Vulnerability.PackageName, s.Vulnerability.Id, ReportNames.Severity(s.Vulnerability.Severity),
+                    ReportNames.Reason(s.Reason), s.Source, Truncate(s.Statement ?? string.Empty, 60),
+                })
+                .ToList();
+            AppendTable(sb, ["LIBRARY", "VULNERABILITY", "SEVERITY", "REASON", "SOURCE", "STATEMENT"], rows);
+        }
+    }
+
+    /// <summary>"Total: 3 (UNKNOWN: 0, LOW: 1, MEDIUM: 0, HIGH: 1, CRITICAL: 1)", Trivy's order.</summary>
+    internal static string Totals(IReadOnlyList<DetectedVulnerability> vulnerabilities)
+    {
+        var counts = new int[5];
+        foreach (var v in vulnerabilities)
+        {
+            counts[(int)v.Severity]++;
+        }
+        var parts = Enum.GetValues<Severity>().Select(s => $"{ReportNames.Severity(s)}: {counts[(int)s].ToString(CultureInfo.InvariantCulture)}");
+        return $"Total: {vulnerabilities.Count.ToString(CultureInfo.InvariantCulture)} ({string.Join(", ", parts)})";
+    }
+
+    /// <summary>The status, and a VEX status that kept the finding (affected, under_investigation) after it.</summary>
+    private static string Status(DetectedVulnerability v) =>
+        v.Vex is { } vex ? $"{ReportNames.Status(v.Status)} (vex: {ReportNames.Vex(vex.Status)})" : ReportNames.Status(v.Status);
 
     private static string Truncate(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 
