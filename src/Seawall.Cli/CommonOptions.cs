@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Seawall.Vulnerabilities.Filtering;
+using Seawall.Vulnerabilities.Vex;
 
 namespace Seawall.Cli;
 
@@ -7,7 +9,7 @@ internal sealed class CommonOptions
 {
     public Option<string> Format { get; } = new("--format", "-f")
     {
-        Description = "Output format: table, json, cyclonedx, spdx-json",
+        Description = "Output format: table, json, cyclonedx, spdx-json, sarif",
         DefaultValueFactory = _ => "table",
     };
 
@@ -31,13 +33,48 @@ internal sealed class CommonOptions
         Description = "Do not inventory Go and Rust binaries that an OS package installed (Trivy's behaviour)",
     };
 
+    public Option<string[]> Scanners { get; } = new("--scanners")
+    {
+        Description = "What to look for, comma-separated: vuln, secret, misconfig, license (default vuln)",
+    };
+
+    public Option<string[]> Severity { get; } = new("--severity", "-s")
+    {
+        Description = "Only report vulnerabilities of these severities, comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN (default all)",
+    };
+
+    public Option<bool> IgnoreUnfixed { get; } = new("--ignore-unfixed") { Description = "Only report vulnerabilities a fixed version exists for" };
+
+    public Option<int> ExitCode { get; } = new("--exit-code")
+    {
+        Description = "Exit with this code when a vulnerability remains after filtering (default 0)",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public Option<string?> IgnoreFile { get; } = new("--ignorefile")
+    {
+        Description = "Vulnerabilities to ignore, one id per line with optional exp:YYYY-MM-DD, pkg:PURL, path:GLOB (or *.yaml); default ./.seawallignore when present",
+    };
+
+    public Option<string[]> Vex { get; } = new("--vex")
+    {
+        Description = "OpenVEX or CycloneDX VEX documents: not_affected and fixed statements suppress the findings they name",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public void AddTo(Command command)
     {
         PackageSources.AcceptOnlyFromAmong("installed", "lockfiles", "all");
         command.Options.Add(PackageSources);
         command.Options.Add(NoOsOwnedBinaries);
-        Format.AcceptOnlyFromAmong("table", "json", "cyclonedx", "spdx-json");
+        Format.AcceptOnlyFromAmong("table", "json", "cyclonedx", "spdx-json", "sarif");
         command.Options.Add(Format);
+        command.Options.Add(Scanners);
+        command.Options.Add(Severity);
+        command.Options.Add(IgnoreUnfixed);
+        command.Options.Add(ExitCode);
+        command.Options.Add(IgnoreFile);
+        command.Options.Add(Vex);
         command.Options.Add(Output);
         command.Options.Add(CacheDir);
         command.Options.Add(NoCache);
@@ -60,7 +97,28 @@ internal sealed class CommonOptions
             _ => null,
         },
         IncludeOsOwnedBinaries = !parse.GetValue(NoOsOwnedBinaries),
+        Scanners = parse.GetValue(Scanners) is { Length: > 0 } scanners ? Parse(() => Scanning.Scanners.Parse(scanners), "--scanners") : null,
+        Severities = parse.GetValue(Severity) is { Length: > 0 } severities ? Parse(() => VulnerabilityPolicy.ParseSeverities(severities), "--severity") : null,
+        IgnoreUnfixed = parse.GetValue(IgnoreUnfixed),
+        ExitCode = ValidExitCode(parse.GetValue(ExitCode)),
+        IgnoreFile = parse.GetValue(IgnoreFile),
+        VexFiles = parse.GetValue(Vex) ?? [],
     };
+
+    private static int ValidExitCode(int code) =>
+        code is >= 0 and <= 255 ? code : throw new UsageException($"--exit-code {code}: use 0 to 255");
+
+    private static T Parse<T>(Func<T> parse, string option)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException($"{option}: {ex.Message}");
+        }
+    }
 
     internal static TimeSpan ParseTimeout(string? text)
     {
@@ -88,6 +146,27 @@ internal sealed record RunSettings(string Format, string? Output, string? CacheD
 {
     public Core.Analysis.PackageSources? PackageSources { get; init; }
     public bool IncludeOsOwnedBinaries { get; init; } = true;
+    public IReadOnlySet<Scanning.Scanner>? Scanners { get; init; }
+    public IReadOnlySet<Core.Model.Severity>? Severities { get; init; }
+    public bool IgnoreUnfixed { get; init; }
+    /// <summary>Trivy's --exit-code: returned when any vulnerability is left after filtering; 0 never fails a run.</summary>
+    public int ExitCode { get; init; }
+    /// <summary>--ignorefile as given; null: ./.seawallignore if it exists.</summary>
+    public string? IgnoreFile { get; init; }
+    public IReadOnlyList<string> VexFiles { get; init; } = [];
+
+    /// <summary>Reads the ignore file and VEX documents (a missing or malformed one is a ScanException, exit 3).</summary>
+    public VulnerabilityPolicy LoadPolicy()
+    {
+        var ignorePath = IgnoreFile ?? (File.Exists(Vulnerabilities.Filtering.IgnoreFile.DefaultName) ? Vulnerabilities.Filtering.IgnoreFile.DefaultName : null);
+        return new VulnerabilityPolicy
+        {
+            Severities = Severities,
+            IgnoreUnfixed = IgnoreUnfixed,
+            IgnoreRules = ignorePath is null ? [] : Vulnerabilities.Filtering.IgnoreFile.Load(ignorePath),
+            VexStatements = [.. VexFiles.SelectMany(VexDocuments.Load)],
+        };
+    }
 }
 
 internal sealed class UsageException(string message) : Exception(message);

@@ -1,3 +1,6 @@
+using Seawall.Core.Model;
+using Seawall.Vulnerabilities.Filtering;
+
 namespace Seawall.Cli;
 
 /// <summary>Exit codes, in one place: 0 ok, 1 findings at or above the --exit-code threshold, 2 usage error, 3 runtime error.</summary>
@@ -7,4 +10,12 @@ public static class ExitCodes
     public const int Findings = 1;
     public const int Usage = 2;
     public const int RuntimeError = 3;
+
+    /// <summary>
+    /// Trivy's --exit-code: the code asked for when any vulnerability is left after --severity, --ignore-unfixed, the
+    /// ignore file and VEX (so "--severity CRITICAL --exit-code 1" fails only on critical ones); 0 otherwise.
+    /// Suppressed findings never count.
+    /// </summary>
+    public static int ForReport(ScanReport report, int exitCode) =>
+        exitCode != Ok && VulnerabilityFilter.Remaining(report) > 0 ? exitCode : Ok;
 }

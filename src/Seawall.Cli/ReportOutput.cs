@@ -11,6 +11,7 @@ internal static class ReportOutput
         "json" => new JsonReportWriter(),
         "cyclonedx" => new CycloneDxWriter(),
         "spdx-json" => new SpdxJsonWriter(),
+        "sarif" => new SarifWriter(),
         _ => new TableReportWriter(),
     };
 

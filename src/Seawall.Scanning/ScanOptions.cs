@@ -19,6 +19,12 @@ public sealed record ScanOptions
     /// </summary>
     public bool IncludeOsOwnedBinaries { get; init; } = true;
 
+    /// <summary>What the scan looks for (--scanners); null: <see cref="Scanning.Scanners.Default"/>.</summary>
+    public IReadOnlySet<Scanner>? Scanners { get; init; }
+
+    /// <summary>The scanners this scan runs.</summary>
+    public IReadOnlySet<Scanner> EffectiveScanners => Scanners ?? Scanning.Scanners.Default;
+
     /// <summary>The sources a scan of this artifact type reads unless told otherwise.</summary>
     public PackageSources SourcesFor(Core.Model.ArtifactType type) =>
         PackageSources ?? (type == Core.Model.ArtifactType.Filesystem ? Core.Analysis.PackageSources.Lockfiles : Core.Analysis.PackageSources.Installed);

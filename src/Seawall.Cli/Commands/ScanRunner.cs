@@ -4,6 +4,7 @@ using Seawall.Cli.Console;
 using Seawall.Core.Errors;
 using Seawall.Core.Model;
 using Seawall.Scanning;
+using Seawall.Vulnerabilities.Filtering;
 
 namespace Seawall.Cli.Commands;
 
@@ -33,14 +34,18 @@ internal static class ScanRunner
         });
         try
         {
+            // The ignore file and VEX documents are read first: a typo in one should not cost a whole scan.
+            var policy = settings.LoadPolicy();
             var service = new ScanService(new ScanOptions
             {
                 CacheDir = settings.CacheDir,
                 PackageSources = settings.PackageSources,
                 IncludeOsOwnedBinaries = settings.IncludeOsOwnedBinaries,
+                Scanners = settings.Scanners,
             }, progress);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var report = await scan(service, console, timeout.Token).ConfigureAwait(false);
+            report = VulnerabilityFilter.Apply(report, policy, TimeProvider.System);
             var scanTime = clock.Elapsed;
             console.EndProgress();
             foreach (var warning in report.Warnings)
@@ -49,7 +54,7 @@ internal static class ScanRunner
             }
             await ReportOutput.WriteAsync(report, settings, timeout.Token).ConfigureAwait(false);
             DebugFigures.Print(scanTime, clock.Elapsed - scanTime);
-            return ExitCodes.Ok;
+            return ExitCodes.ForReport(report, settings.ExitCode);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
