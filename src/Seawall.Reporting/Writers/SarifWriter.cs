@@ -264,9 +264,13 @@ public sealed class SarifWriter : IReportWriter
             sb.Append('\n').Append(description).Append('\n');
         }
         sb.Append('\n').Append("Link: ").Append(url);
-        foreach (var link in links)
+        if (links.Count > 0)
         {
-            sb.Append('\n').Append(link);
+            sb.Append("\nReferences:");
+            foreach (var link in links)
+            {
+                sb.Append("\n- ").Append(link);
+            }
         }
         return sb.ToString();
     }

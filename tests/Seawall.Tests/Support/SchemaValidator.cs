@@ -23,6 +23,24 @@ public sealed class SchemaValidator
 
     public static SchemaValidator Spdx23() => Load("schemas/spdx-schema.json");
 
+    public static SchemaValidator OpenVex() => Load("schemas/openvex_json_schema.json");
+
+    /// <summary>
+    /// SARIF 2.1.0's official schema is draft-04, which JsonSchema.Net does not read. The only draft-04 keywords it uses
+    /// are "$schema" and the top-level "id" (every other "id" is a property name under "properties", and all $refs are
+    /// local "#/definitions/..."), so restating those two as draft-07 gives the same constraints.
+    /// </summary>
+    public static SchemaValidator Sarif210()
+    {
+        var root = JsonNode.Parse(File.ReadAllText(SharedData.Require("schemas/sarif-schema-2.1.0.json")))!.AsObject();
+        Assert.Equal("http://json-schema.org/draft-04/schema#", (string?)root["$schema"]);
+        var id = (string?)root["id"];
+        root.Remove("id");
+        root["$id"] = id;
+        root["$schema"] = "http://json-schema.org/draft-07/schema#";
+        return Create(root.ToJsonString(), []);
+    }
+
     /// <summary>A schema from a file path (Seawall's own report schema lives in docs/).</summary>
     public static SchemaValidator FromFile(string path) => Create(File.ReadAllText(path), []);
 
