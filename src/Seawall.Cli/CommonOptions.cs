@@ -47,7 +47,7 @@ internal sealed class CommonOptions
 
     public Option<int> ExitCode { get; } = new("--exit-code")
     {
-        Description = "Exit with this code when a vulnerability remains after filtering (default 0)",
+        Description = "Exit with this code when a vulnerability remains after filtering",
         DefaultValueFactory = _ => 0,
     };
 
