@@ -44,6 +44,8 @@ internal static partial class AlpineSecdbImporter
         foreach (var package in file.Packages)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // "CVE-2017-17434-1" and "CVE-2017-17434-2" under one version are one fix of one CVE.
+            var seen = new HashSet<(string Id, string Version)>();
             foreach (var (version, ids) in package.Fixes)
             {
                 var where = $"{path} ({package.Name} {version})";
@@ -61,6 +63,10 @@ internal static partial class AlpineSecdbImporter
                         continue;
                     }
                     var id = found[0];
+                    if (!seen.Add((id, version)))
+                    {
+                        continue;
+                    }
                     var entry = new AffectedRecord
                     {
                         Ecosystem = ecosystem,

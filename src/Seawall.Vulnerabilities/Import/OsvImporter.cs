@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.IO.Hashing;
 using Seawall.Vulnerabilities.Store;
 
 namespace Seawall.Vulnerabilities.Import;
@@ -50,6 +51,10 @@ internal static class OsvImporter
                 {
                     parser.Warn($"{location}: larger than {options.MaxRecordBytes >> 20} MB; skipped");
                     continue;
+                }
+                if (length != entry.Length || Crc32.HashToUInt32(buffer.AsSpan(0, length)) != entry.Crc32)
+                {
+                    throw new AdvisoryStoreException($"{location}: the zip is damaged (the entry's {(length != entry.Length ? "size" : "CRC-32")} does not match its header)");
                 }
                 Add(writer, parser, buffer.AsMemory(0, length), location);
             }

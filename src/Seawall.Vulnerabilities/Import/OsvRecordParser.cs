@@ -236,11 +236,6 @@ internal sealed class OsvRecordParser(ImportOptions options, Action<string> warn
                 warn($"{at}: no 'introduced' event (OSV requires one per range); skipped");
                 continue;
             }
-            if (events.GroupBy(e => e.Version, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
-            {
-                // osv-linter's "nondistinct" check: an event version that is both introduced and fixed names an empty range.
-                warn($"{at}: version '{repeated.Key}' appears in more than one event; kept as published");
-            }
             ranges.Add(new AffectedRange(type, String(range, "repo"), events));
         }
         return ranges;

@@ -59,8 +59,24 @@ public sealed record AffectedEntry
     public string? Purl { get; init; }
 
     public IReadOnlyList<AffectedRange> Ranges { get; init; } = [];
-    /// <summary>OSV's explicit list of affected versions (may repeat what the ranges say, or stand alone).</summary>
-    public IReadOnlyList<string> Versions { get; init; } = [];
+
+    /// <summary>
+    /// OSV's explicit list of affected versions (may repeat what the ranges say, or stand alone), parsed from the
+    /// store's JSON on first use: PyPI lists run to hundreds of versions a matcher rarely needs once the ranges decide.
+    /// </summary>
+    public IReadOnlyList<string> Versions
+    {
+        get => _versions ??= StoreJson.ReadStrings(_versionsJson);
+        init => _versions = value;
+    }
+
+    internal byte[]? VersionsJson
+    {
+        init => _versionsJson = value;
+    }
+
+    private IReadOnlyList<string>? _versions;
+    private readonly byte[]? _versionsJson;
 
     /// <summary>Distribution data only: the fixed version the tracker gives for this release.</summary>
     public string? FixedVersion { get; init; }

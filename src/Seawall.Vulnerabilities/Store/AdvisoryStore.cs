@@ -16,6 +16,7 @@ public sealed class AdvisoryStore : IDisposable
     private readonly Lock _gate = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _lookup;
+    private readonly SqliteCommand _lookupMany;
     private readonly SqliteCommand _advisory;
     private readonly Dictionary<long, string> _sourceNames;
 
@@ -34,13 +35,15 @@ public sealed class AdvisoryStore : IDisposable
             }
         }
         _lookup = connection.CreateCommand();
-        _lookup.CommandText = """
-            SELECT advisory, advisory_id, source_id, withdrawn, ecosystem, package, purl, fixed_version, status, severity, ranges, versions
-            FROM affected WHERE ecosystem = $ecosystem AND package_key = $key
-            """;
+        _lookup.CommandText = "SELECT entry, versions FROM affected WHERE ecosystem = $ecosystem AND package_key = $key";
         _lookup.Parameters.Add(new SqliteParameter { ParameterName = "$ecosystem" });
         _lookup.Parameters.Add(new SqliteParameter { ParameterName = "$key" });
         _lookup.Prepare();
+        _lookupMany = connection.CreateCommand();
+        _lookupMany.CommandText = "SELECT entry, versions, package_key FROM affected WHERE ecosystem = $ecosystem AND package_key IN (SELECT value FROM json_each($keys))";
+        _lookupMany.Parameters.Add(new SqliteParameter { ParameterName = "$ecosystem" });
+        _lookupMany.Parameters.Add(new SqliteParameter { ParameterName = "$keys" });
+        _lookupMany.Prepare();
         _advisory = connection.CreateCommand();
         _advisory.CommandText = """
             SELECT id, source_id, advisory_id, withdrawn, published, modified, db_severity, informational, aliases, upstream, severities, refs, summary, details
@@ -111,21 +114,7 @@ public sealed class AdvisoryStore : IDisposable
                 List<AffectedEntry>? entries = null;
                 while (reader.Read())
                 {
-                    (entries ??= []).Add(new AffectedEntry
-                    {
-                        AdvisoryKey = reader.GetInt64(0),
-                        AdvisoryId = reader.GetString(1),
-                        Source = _sourceNames.GetValueOrDefault(reader.GetInt64(2), "?"),
-                        Withdrawn = reader.GetInt64(3) != 0,
-                        Ecosystem = reader.GetString(4),
-                        Package = reader.GetString(5),
-                        Purl = NullableString(reader, 6),
-                        FixedVersion = NullableString(reader, 7),
-                        Status = StoreSchema.ParseStatus(NullableString(reader, 8)),
-                        Severity = NullableString(reader, 9),
-                        Ranges = StoreJson.ReadRanges(NullableString(reader, 10)),
-                        Versions = StoreJson.ReadStrings(NullableString(reader, 11)),
-                    });
+                    (entries ??= []).Add(ReadEntry(reader, ecosystem));
                 }
                 return entries ?? (IReadOnlyList<AffectedEntry>)[];
             }
@@ -137,21 +126,70 @@ public sealed class AdvisoryStore : IDisposable
     }
 
     /// <summary>
-    /// <see cref="Lookup"/> for many packages at once: one result per distinct (ecosystem, package) asked for,
-    /// packages without advisories left out.
+    /// <see cref="Lookup"/> for many packages at once, the way a scan asks: one result per distinct (ecosystem, package)
+    /// asked for, packages without advisories left out. Keys go to SQLite a thousand at a time (a JSON array the
+    /// query unpacks with json_each), so 10,000 packages cost a dozen statements rather than 10,000.
     /// </summary>
     public IReadOnlyDictionary<(string Ecosystem, string Package), IReadOnlyList<AffectedEntry>> LookupMany(IEnumerable<(string Ecosystem, string Package)> packages)
     {
-        var results = new Dictionary<(string, string), IReadOnlyList<AffectedEntry>>();
-        foreach (var package in packages)
+        // (ecosystem, key) -> the names asked for under it ("Django" and "django" share one key).
+        var asked = new Dictionary<(string Ecosystem, string Key), List<string>>();
+        foreach (var (ecosystem, package) in packages)
         {
-            if (!results.ContainsKey(package) && Lookup(package.Ecosystem, package.Package) is { Count: > 0 } entries)
+            var key = (ecosystem, PackageNames.Key(ecosystem, package));
+            if (!asked.TryGetValue(key, out var names))
             {
-                results[package] = entries;
+                asked[key] = names = [];
+            }
+            if (!names.Contains(package))
+            {
+                names.Add(package);
+            }
+        }
+        var found = new Dictionary<(string Ecosystem, string Key), List<AffectedEntry>>();
+        lock (_gate)
+        {
+            try
+            {
+                foreach (var group in asked.Keys.GroupBy(k => k.Ecosystem, StringComparer.Ordinal))
+                {
+                    foreach (var chunk in group.Select(k => k.Key).Chunk(1000))
+                    {
+                        _lookupMany.Parameters[0].Value = group.Key;
+                        _lookupMany.Parameters[1].Value = StoreJson.Strings(chunk);
+                        using var reader = _lookupMany.ExecuteReader();
+                        while (reader.Read())
+                        {
+                            var key = (group.Key, reader.GetString(2));
+                            if (!found.TryGetValue(key, out var list))
+                            {
+                                found[key] = list = [];
+                            }
+                            list.Add(ReadEntry(reader, group.Key));
+                        }
+                    }
+                }
+            }
+            catch (SqliteException ex)
+            {
+                throw Damaged(ex);
+            }
+        }
+        var results = new Dictionary<(string, string), IReadOnlyList<AffectedEntry>>();
+        foreach (var (key, entries) in found)
+        {
+            foreach (var name in asked[key])
+            {
+                results[(key.Ecosystem, name)] = entries;
             }
         }
         return results;
     }
+
+    private AffectedEntry ReadEntry(SqliteDataReader reader, string ecosystem) =>
+        StoreJson.ReadEntry(reader.GetFieldValue<byte[]>(0), ecosystem, SourceName, NullableBytes(reader, 1));
+
+    private string SourceName(long id) => _sourceNames.GetValueOrDefault(id, "?");
 
     /// <summary>The advisory behind an affected entry (text, scores, references), or null when the key is unknown.</summary>
     public Advisory? GetAdvisory(long key)
@@ -210,6 +248,7 @@ public sealed class AdvisoryStore : IDisposable
     public void Dispose()
     {
         _lookup.Dispose();
+        _lookupMany.Dispose();
         _advisory.Dispose();
         _connection.Dispose();
     }
@@ -218,6 +257,9 @@ public sealed class AdvisoryStore : IDisposable
         new($"{Path}: the advisory database is damaged ({ex.Message}): run `seawall db update` or `seawall db import` to rebuild it", ex);
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>A TEXT column's UTF-8 bytes as SQLite holds them: JSON is parsed from these, without a round trip through a string.</summary>
+    private static byte[]? NullableBytes(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<byte[]>(ordinal);
 
     internal static DateTimeOffset? Time(string? text) =>
         text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value) ? value : null;

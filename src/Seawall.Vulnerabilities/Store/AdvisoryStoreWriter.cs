@@ -88,9 +88,8 @@ internal sealed class AdvisoryStoreWriter : IDisposable
             RETURNING id
             """, "$source", "$id", "$withdrawn", "$published", "$modified", "$dbSeverity", "$informational", "$aliases", "$upstream", "$severities", "$refs", "$summary", "$details");
         _insertAffected = Prepare("""
-            INSERT INTO affected (ecosystem, package_key, advisory, source_id, advisory_id, withdrawn, package, purl, fixed_version, status, severity, ranges, versions)
-            VALUES ($ecosystem, $key, $advisory, $source, $id, $withdrawn, $package, $purl, $fixed, $status, $severity, $ranges, $versions)
-            """, "$ecosystem", "$key", "$advisory", "$source", "$id", "$withdrawn", "$package", "$purl", "$fixed", "$status", "$severity", "$ranges", "$versions");
+            INSERT INTO affected (ecosystem, package_key, source_id, entry, versions) VALUES ($ecosystem, $key, $source, $entry, $versions)
+            """, "$ecosystem", "$key", "$source", "$entry", "$versions");
     }
 
     /// <summary>The temporary file being built; it replaces the database at <see cref="Commit"/>.</summary>
@@ -245,17 +244,9 @@ internal sealed class AdvisoryStoreWriter : IDisposable
         var p = _insertAffected.Parameters;
         p[0].Value = entry.Ecosystem;
         p[1].Value = PackageNames.Key(entry.Ecosystem, entry.Package);
-        p[2].Value = advisoryKey;
-        p[3].Value = _sourceId;
-        p[4].Value = advisoryId;
-        p[5].Value = withdrawn ? 1 : 0;
-        p[6].Value = entry.Package;
-        p[7].Value = Db(entry.Purl);
-        p[8].Value = Db(entry.FixedVersion);
-        p[9].Value = Db(entry.Status is { } s ? StoreSchema.StatusName(s) : null);
-        p[10].Value = Db(entry.Severity);
-        p[11].Value = Db(StoreJson.Ranges(entry.Ranges));
-        p[12].Value = Db(StoreJson.Strings(entry.Versions));
+        p[2].Value = _sourceId;
+        p[3].Value = StoreJson.Entry(advisoryKey, advisoryId, _sourceId, withdrawn, entry);
+        p[4].Value = Db(StoreJson.Strings(entry.Versions));
         _insertAffected.ExecuteNonQuery();
         _affected++;
     }

@@ -5,36 +5,126 @@ using System.Text.Json;
 namespace Seawall.Vulnerabilities.Store;
 
 /// <summary>
-/// The compact JSON the store keeps lists in (ranges in OSV's own shape, string lists, severities, references),
+/// The compact JSON the store keeps lists in (affected entries, string lists, severities, references),
 /// written and read by hand: no reflection (the CLI is Native AOT) and no allocation beyond the values.
 /// </summary>
 internal static class StoreJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
 
-    public static string? Ranges(IReadOnlyList<AffectedRange> ranges) => ranges.Count == 0 ? null : Write(ranges, static (w, list) =>
+    /// <summary>
+    /// One affected row's entry column, positional to keep it small and quick to read back:
+    /// [advisory key, advisory id, source id, withdrawn 0|1, package, purl, fixed version, status, severity, range...],
+    /// each range an array [type, repo, kind, version, kind, version, ...] with kinds i(ntroduced), f(ixed),
+    /// l(ast_affected), m (limit). Absent values are null.
+    /// </summary>
+    public static string Entry(long advisoryKey, string advisoryId, long sourceId, bool withdrawn, AffectedRecord entry) => Write((advisoryKey, advisoryId, sourceId, withdrawn, entry), static (w, v) =>
     {
         w.WriteStartArray();
-        foreach (var range in list)
+        w.WriteNumberValue(v.advisoryKey);
+        w.WriteStringValue(v.advisoryId);
+        w.WriteNumberValue(v.sourceId);
+        w.WriteNumberValue(v.withdrawn ? 1 : 0);
+        w.WriteStringValue(v.entry.Package);
+        WriteNullable(w, v.entry.Purl);
+        WriteNullable(w, v.entry.FixedVersion);
+        WriteNullable(w, v.entry.Status is { } status ? StoreSchema.StatusName(status) : null);
+        WriteNullable(w, v.entry.Severity);
+        foreach (var range in v.entry.Ranges)
         {
-            w.WriteStartObject();
-            w.WriteString("type", range.Type);
-            if (range.Repo is not null)
-            {
-                w.WriteString("repo", range.Repo);
-            }
-            w.WriteStartArray("events");
+            w.WriteStartArray();
+            w.WriteStringValue(range.Type);
+            WriteNullable(w, range.Repo);
             foreach (var e in range.Events)
             {
-                w.WriteStartObject();
-                w.WriteString(EventName(e.Kind), e.Version);
-                w.WriteEndObject();
+                w.WriteStringValue(e.Kind switch
+                {
+                    RangeEventKind.Introduced => "i",
+                    RangeEventKind.Fixed => "f",
+                    RangeEventKind.LastAffected => "l",
+                    _ => "m",
+                });
+                w.WriteStringValue(e.Version);
             }
             w.WriteEndArray();
-            w.WriteEndObject();
         }
         w.WriteEndArray();
     });
+
+    /// <summary>Reads an <see cref="Entry"/> column back; the caller supplies what the row's other columns say.</summary>
+    public static AffectedEntry ReadEntry(ReadOnlySpan<byte> json, string ecosystem, Func<long, string> sourceName, byte[]? versions)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read(); // [
+        reader.Read();
+        var key = reader.GetInt64();
+        reader.Read();
+        var id = reader.GetString()!;
+        reader.Read();
+        var source = sourceName(reader.GetInt64());
+        reader.Read();
+        var withdrawn = reader.GetInt32() != 0;
+        reader.Read();
+        var package = reader.GetString()!;
+        var purl = NextNullable(ref reader);
+        var fixedVersion = NextNullable(ref reader);
+        var status = StoreSchema.ParseStatus(NextNullable(ref reader));
+        var severity = NextNullable(ref reader);
+        var ranges = new List<AffectedRange>(1);
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        {
+            reader.Read();
+            var type = reader.GetString()!;
+            var repo = NextNullable(ref reader);
+            var events = new List<RangeEvent>(2);
+            while (reader.Read() && reader.TokenType == JsonTokenType.String)
+            {
+                var kind = reader.ValueSpan[0] switch
+                {
+                    (byte)'i' => RangeEventKind.Introduced,
+                    (byte)'f' => RangeEventKind.Fixed,
+                    (byte)'l' => RangeEventKind.LastAffected,
+                    _ => RangeEventKind.Limit,
+                };
+                reader.Read();
+                events.Add(new RangeEvent(kind, reader.GetString()!));
+            }
+            ranges.Add(new AffectedRange(type, repo, events));
+        }
+        return new AffectedEntry
+        {
+            AdvisoryKey = key,
+            AdvisoryId = id,
+            Source = source,
+            Withdrawn = withdrawn,
+            Ecosystem = ecosystem,
+            Package = package,
+            Purl = purl,
+            FixedVersion = fixedVersion,
+            Status = status,
+            Severity = severity,
+            Ranges = ranges,
+            VersionsJson = versions,
+        };
+    }
+
+    private static string? NextNullable(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteStringValue(value);
+        }
+    }
 
     public static string? Strings(IReadOnlyList<string> values) => values.Count == 0 ? null : Write(values, static (w, list) =>
     {
@@ -90,59 +180,15 @@ internal static class StoreJson
         _ => null,
     };
 
-    public static IReadOnlyList<AffectedRange> ReadRanges(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return [];
-        }
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
-        var ranges = new List<AffectedRange>(1);
-        reader.Read(); // [
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-        {
-            string type = string.Empty;
-            string? repo = null;
-            var events = new List<RangeEvent>(2);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var property = reader.GetString();
-                reader.Read();
-                switch (property)
-                {
-                    case "type":
-                        type = reader.GetString()!;
-                        break;
-                    case "repo":
-                        repo = reader.GetString();
-                        break;
-                    case "events":
-                        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                        {
-                            reader.Read();
-                            var kind = ParseEventName(reader.GetString()!) ?? RangeEventKind.Introduced;
-                            reader.Read();
-                            events.Add(new RangeEvent(kind, reader.GetString()!));
-                            reader.Read(); // }
-                        }
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-            }
-            ranges.Add(new AffectedRange(type, repo, events));
-        }
-        return ranges;
-    }
+    public static IReadOnlyList<string> ReadStrings(string? json) => ReadStrings(json is null ? null : Encoding.UTF8.GetBytes(json));
 
-    public static IReadOnlyList<string> ReadStrings(string? json)
+    public static IReadOnlyList<string> ReadStrings(byte[]? json)
     {
-        if (string.IsNullOrEmpty(json))
+        if (json is null || json.Length == 0)
         {
             return [];
         }
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        var reader = new Utf8JsonReader(json);
         var values = new List<string>();
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.String)

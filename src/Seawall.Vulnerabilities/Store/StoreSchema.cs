@@ -13,9 +13,11 @@ namespace Seawall.Vulnerabilities.Store;
 ///   (osv:Go, debian-tracker, alpine-secdb:v3.19/main); re-importing a source replaces its rows.
 /// - advisories(id, source_id, advisory_id, withdrawn, published, modified, db_severity, informational, aliases,
 ///   upstream, severities, refs, summary, details): small columns first, so a row's text stays unread until asked for.
-/// - affected(ecosystem, package_key, advisory, source_id, advisory_id, withdrawn, package, purl, fixed_version,
-///   status, severity, ranges, versions), indexed on (ecosystem, package_key). advisory_id, source_id and withdrawn
-///   are copied from the advisory so a lookup never joins. ranges and versions are compact JSON in OSV's shape.
+/// - affected(ecosystem, package_key, source_id, entry, versions), indexed on (ecosystem, package_key). entry packs
+///   everything a matcher needs in one compact JSON array (see <see cref="StoreJson.Entry"/>): the advisory's row
+///   and id (copied, so a lookup never joins), withdrawn, the package as published, purl, the distribution fields and
+///   the ranges. A lookup reads two columns a row, not a dozen: column reads through the SQLite binding are what a
+///   bulk lookup spends its time on. versions (OSV's explicit list, JSON) is parsed only when asked for.
 /// </remarks>
 internal static class StoreSchema
 {
@@ -59,16 +61,8 @@ internal static class StoreSchema
         CREATE TABLE affected (
             ecosystem TEXT NOT NULL,
             package_key TEXT NOT NULL,
-            advisory INTEGER NOT NULL,
             source_id INTEGER NOT NULL,
-            advisory_id TEXT NOT NULL,
-            withdrawn INTEGER NOT NULL,
-            package TEXT NOT NULL,
-            purl TEXT,
-            fixed_version TEXT,
-            status TEXT,
-            severity TEXT,
-            ranges TEXT,
+            entry TEXT NOT NULL,
             versions TEXT)
         """,
     ];

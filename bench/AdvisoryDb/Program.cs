@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using Seawall.Vulnerabilities.Import;
+using Seawall.Vulnerabilities.Store;
+
+// Imports every <Ecosystem>/all.zip under an osv-db folder into a new database and times it, then looks up
+// 10,000 packages (every package the database names, padded with misses) as a scan would.
+// Usage: dotnet run -c Release --project bench/AdvisoryDb -- [osv-db folder] [runs]
+var osvDb = args.Length > 0 ? args[0] : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/osv-db"));
+var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
+var zips = Directory.GetDirectories(osvDb).Select(d => Path.Combine(d, "all.zip")).Where(File.Exists).Order(StringComparer.Ordinal).ToList();
+if (zips.Count == 0)
+{
+    Console.Error.WriteLine($"no <Ecosystem>/all.zip under {osvDb}");
+    return 2;
+}
+var work = Directory.CreateTempSubdirectory("seawall-bench-advdb-").FullName;
+try
+{
+    var dbPath = Path.Combine(work, "db", AdvisoryStore.FileName);
+    var importTimes = new List<double>();
+    ImportResult? result = null;
+    for (var run = 0; run < runs; run++)
+    {
+        if (File.Exists(dbPath))
+        {
+            File.Delete(dbPath);
+        }
+        var warnings = 0;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        result = await AdvisoryImporter.ImportAsync(zips, new ImportOptions { DatabasePath = dbPath, Warning = _ => warnings++ }, CancellationToken.None);
+        importTimes.Add(clock.Elapsed.TotalSeconds);
+        Console.WriteLine($"import run {run + 1}: {clock.Elapsed.TotalSeconds:F2} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s CPU, {warnings} warnings");
+    }
+    foreach (var source in result!.Sources)
+    {
+        Console.WriteLine($"  {source.Name}: {source.Advisories} advisories, {source.Affected} affected entries");
+    }
+    importTimes.Sort();
+    Console.WriteLine($"import median: {importTimes[importTimes.Count / 2]:F2} s for {zips.Count} zips ({string.Join(", ", zips.Select(z => Path.GetFileName(Path.GetDirectoryName(z))))})");
+    Console.WriteLine($"database size: {new FileInfo(dbPath).Length / 1048576.0:F1} MB");
+
+    var names = new List<(string, string)>();
+    foreach (var zip in zips)
+    {
+        var ecosystem = Path.GetFileName(Path.GetDirectoryName(zip))!;
+        using var archive = ZipFile.OpenRead(zip);
+        foreach (var entry in archive.Entries)
+        {
+            using var doc = JsonDocument.Parse(entry.Open());
+            foreach (var affected in doc.RootElement.GetProperty("affected").EnumerateArray())
+            {
+                names.Add((ecosystem, affected.GetProperty("package").GetProperty("name").GetString()!));
+            }
+        }
+    }
+    var wanted = names.Distinct().Take(10_000).ToList();
+    var misses = 10_000 - wanted.Count;
+    wanted.AddRange(Enumerable.Range(0, misses).Select(i => ("npm", $"no-such-package-{i}")));
+    using var store = AdvisoryStore.Open(dbPath);
+    store.LookupMany(wanted);
+    var lookupTimes = new List<double>();
+    var lookupCpu = new List<double>();
+    var entries = 0;
+    for (var run = 0; run < Math.Max(runs, 10); run++)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var found = store.LookupMany(wanted);
+        // A matcher reads every entry's ranges; the explicit versions lists only where ranges do not decide (not counted).
+        var events = found.Values.Sum(list => list.Sum(e => e.Ranges.Sum(r => r.Events.Count)));
+        lookupTimes.Add(clock.Elapsed.TotalMilliseconds);
+        lookupCpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+        entries = found.Values.Sum(v => v.Count);
+    }
+    lookupTimes.Sort();
+    lookupCpu.Sort();
+    // For a profiler (perf record with DOTNET_PerfMapEnabled=1): the lookups again and again.
+    if (Environment.GetEnvironmentVariable("PROFILE_LOOP") is { Length: > 0 } loops)
+    {
+        for (var i = 0; i < int.Parse(loops, System.Globalization.CultureInfo.InvariantCulture); i++)
+        {
+            store.LookupMany(wanted);
+        }
+    }
+    var versionsClock = Stopwatch.StartNew();
+    var listed = store.LookupMany(wanted).Values.Sum(list => list.Sum(e => e.Versions.Count + e.Ranges.Count));
+    Console.WriteLine($"the same with every explicit versions list parsed too ({listed} versions): {versionsClock.Elapsed.TotalMilliseconds:F0} ms wall");
+    Console.WriteLine($"lookup of 10,000 packages ({10_000 - misses} in the database, {misses} misses): wall median {lookupTimes[lookupTimes.Count / 2]:F0} ms (best {lookupTimes[0]:F0} ms), CPU median {lookupCpu[lookupCpu.Count / 2]:F0} ms (best {lookupCpu[0]:F0} ms), {entries} affected entries returned");
+    if (Environment.GetEnvironmentVariable("KEEP_DB") is { Length: > 0 } keep)
+    {
+        File.Copy(dbPath, keep, overwrite: true);
+    }
+    return 0;
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
+}
+
