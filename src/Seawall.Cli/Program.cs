@@ -8,6 +8,7 @@ var root = new RootCommand("Seawall: container and host security scanner")
     DirectoryCommands.Rootfs(),
     DirectoryCommands.Fs(),
     SbomCommand.Create(),
+    DbCommand.Create(),
 };
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -37,9 +37,13 @@ public sealed record DatabaseInfo(string Path, int SchemaVersion, DateTimeOffset
         return warnings;
     }
 
-    private static string Days(TimeSpan span) => span.TotalDays >= 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(span.TotalDays):0} day{(Math.Floor(span.TotalDays) == 1 ? string.Empty : "s")}")
-        : string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(span.TotalHours):0} h");
+    private static string Days(TimeSpan span) =>
+        span.TotalDays >= 1 ? Plural(Math.Floor(span.TotalDays), "day")
+        : span.TotalHours >= 1 ? Plural(Math.Floor(span.TotalHours), "hour")
+        : Plural(Math.Max(0, Math.Floor(span.TotalMinutes)), "minute");
+
+    private static string Plural(double count, string unit) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count:0} {unit}{(count == 1 ? string.Empty : "s")}");
 
     internal static DatabaseInfo Read(SqliteConnection connection, string path)
     {
