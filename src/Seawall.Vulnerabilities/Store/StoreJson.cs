@@ -74,7 +74,7 @@ internal static class StoreJson
         while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
         {
             reader.Read();
-            var type = reader.GetString()!;
+            var type = reader.ValueTextEquals("ECOSYSTEM"u8) ? "ECOSYSTEM" : reader.ValueTextEquals("SEMVER"u8) ? "SEMVER" : reader.GetString()!;
             var repo = NextNullable(ref reader);
             var events = new List<RangeEvent>(2);
             while (reader.Read() && reader.TokenType == JsonTokenType.String)
@@ -87,7 +87,8 @@ internal static class StoreJson
                     _ => RangeEventKind.Limit,
                 };
                 reader.Read();
-                events.Add(new RangeEvent(kind, reader.GetString()!));
+                // Most ranges start at "0": one string for all of them.
+                events.Add(new RangeEvent(kind, reader.ValueTextEquals("0"u8) ? "0" : reader.GetString()!));
             }
             ranges.Add(new AffectedRange(type, repo, events));
         }
