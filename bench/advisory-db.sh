@@ -3,7 +3,7 @@
 # and looking up 10,000 packages in a small part of the matcher's 0.3 s.
 #   import: `seawall db import <every all.zip>` with the Native AOT binary users get, into a fresh cache folder each
 #           run: wall time, CPU time (user + sys) and peak RSS from GNU time, the database's size.
-#   lookup: bench/AdvisoryDb (Release) imports the same zips, then asks AdvisoryStore.LookupMany for 10,000 packages
+#   lookup: bench/advisory-db (Release) imports the same zips, then asks AdvisoryStore.LookupMany for 10,000 packages
 #           (every package the zips name, padded with misses), reading every entry's ranges, as the matcher will.
 # Usage: bench/advisory-db.sh [RUNS] [OSV_DB_DIR]   (median of RUNS, default 3)
 set -euo pipefail
@@ -34,5 +34,5 @@ echo "database size: $(awk -v b="$(stat -c %s "$db")" 'BEGIN { printf "%.1f MB",
 "$seawall" db info --cache-dir "$out/cache" | sed -n '/^SOURCE/,$p'
 
 echo "building the lookup harness..." >&2
-dotnet build -c Release bench/AdvisoryDb >/dev/null
-dotnet bench/AdvisoryDb/bin/Release/net10.0/Seawall.Bench.AdvisoryDb.dll "$osvdb" 1 | grep -E '^lookup'
+dotnet build -c Release bench/advisory-db >/dev/null
+dotnet bench/advisory-db/bin/Release/net10.0/Seawall.Bench.AdvisoryDb.dll "$osvdb" 1 | grep -E '^lookup'

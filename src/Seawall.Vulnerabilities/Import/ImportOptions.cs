@@ -25,10 +25,11 @@ public sealed record ImportOptions
 
     /// <summary>
     /// Tells whether a version string parses in an ecosystem (ecosystem as published, e.g. "PyPI", "Debian:12").
-    /// A version it rejects is a warning naming the record, and the range or listed version is left out. Without it
-    /// only SEMVER ranges are checked (against SemVer 2.0).
+    /// A version it rejects is a warning naming the record, and the range or listed version is left out. Default:
+    /// the ecosystem's comparer (<see cref="Versions.VersionSchemes.ForEcosystem"/>) must parse it; versions of an
+    /// ecosystem Seawall cannot order pass. Null: no check but SEMVER ranges against SemVer 2.0.
     /// </summary>
-    public Func<string, string, bool>? IsValidVersion { get; init; }
+    public Func<string, string, bool>? IsValidVersion { get; init; } = ParsesInEcosystem;
 
     /// <summary>Told each warning (a malformed record, an unknown ecosystem, an unparsable version); the import goes on.</summary>
     public Action<string>? Warning { get; init; }
@@ -49,6 +50,10 @@ public sealed record ImportOptions
     public long MaxTrackerBytes { get; init; } = 1L << 30;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The default <see cref="IsValidVersion"/>: the version parses under its ecosystem's comparer, if Seawall has one.</summary>
+    public static bool ParsesInEcosystem(string ecosystem, string version) =>
+        Versions.VersionSchemes.ForEcosystem(ecosystem) is not { } comparer || comparer.TryParse(version, out _);
 }
 
 /// <summary>One source an import wrote.</summary>

@@ -16,11 +16,11 @@ internal sealed class ImportFixture : IDisposable
 
     public ConcurrentQueue<string> Warnings { get; } = new();
 
-    public ImportOptions Options(Func<string, string, bool>? isValidVersion = null, TimeProvider? time = null) => new()
+    /// <summary>Options for this database, with the default version check (the ecosystem's comparer).</summary>
+    public ImportOptions Options(TimeProvider? time = null) => new()
     {
         DatabasePath = DatabasePath,
         Warning = Warnings.Enqueue,
-        IsValidVersion = isValidVersion,
         Time = time ?? TimeProvider.System,
     };
 

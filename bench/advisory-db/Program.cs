@@ -6,7 +6,7 @@ using Seawall.Vulnerabilities.Store;
 
 // Imports every <Ecosystem>/all.zip under an osv-db folder into a new database and times it, then looks up
 // 10,000 packages (every package the database names, padded with misses) as a scan would.
-// Usage: dotnet run -c Release --project bench/AdvisoryDb -- [osv-db folder] [runs]
+// Usage: dotnet run -c Release --project bench/advisory-db -- [osv-db folder] [runs]
 var osvDb = args.Length > 0 ? args[0] : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data/osv-db"));
 var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
 var zips = Directory.GetDirectories(osvDb).Select(d => Path.Combine(d, "all.zip")).Where(File.Exists).Order(StringComparer.Ordinal).ToList();
