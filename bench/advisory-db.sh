@@ -5,7 +5,7 @@
 #           run: wall time, CPU time (user + sys) and peak RSS from GNU time, the database's size.
 #   lookup: bench/advisory-db (Release) imports the same zips, then asks AdvisoryStore.LookupMany for 10,000 packages
 #           (every package the zips name, padded with misses), reading every entry's ranges, as the matcher will.
-# Usage: bench/advisory-db.sh [RUNS] [OSV_DB_DIR]   (median of RUNS, default 3)
+# Usage: bench/advisory-db.sh [RUNS] [OSV_DB_DIR]   (median of RUNS, default 3; SEAWALL_BIN=path skips the publish)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -15,9 +15,13 @@ zips=("$osvdb"/*/all.zip)
 
 out=$(mktemp -d /tmp/seawall-advdb-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-echo "publishing seawall (Native AOT)..." >&2
-dotnet publish src/Seawall.Cli -c Release -o "$out/bin" >/dev/null
-seawall="$out/bin/seawall"
+if [ -n "${SEAWALL_BIN:-}" ]; then
+  seawall=$SEAWALL_BIN
+else
+  echo "publishing seawall (Native AOT)..." >&2
+  dotnet publish src/Seawall.Cli -c Release -o "$out/bin" >/dev/null
+  seawall="$out/bin/seawall"
+fi
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 : > "$out/wall"; : > "$out/cpu"; : > "$out/rss"
