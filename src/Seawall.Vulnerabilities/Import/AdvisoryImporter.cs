@@ -178,15 +178,15 @@ public static class AdvisoryImporter
     }
 
     /// <summary>
-    /// A directory: its OSV records (searched recursively) form one source named after the directory; each secdb
-    /// file and tracker file found is a source of its own. Links are not followed; a file whose format cannot be
+    /// A directory: its OSV records (searched recursively) form one source named after the directory; each zip,
+    /// secdb file and tracker file found is a source of its own (so a mirror of osv.dev's export imports in one go). Links are not followed; a file whose format cannot be
     /// told is a warning.
     /// </summary>
     private static IEnumerable<PlannedSource> PlanDirectory(string directory, ImportOptions options)
     {
         var enumeration = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true, MatchType = MatchType.Simple };
         var files = Directory.EnumerateFiles(directory, "*", enumeration)
-            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".json" or ".yaml" or ".yml")
+            .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".json" or ".yaml" or ".yml" or ".zip")
             .Order(StringComparer.Ordinal)
             .ToList();
         var osvFiles = new List<string>();
@@ -194,6 +194,12 @@ public static class AdvisoryImporter
         var unknown = new List<string>();
         foreach (var file in files)
         {
+            if (Path.GetExtension(file).Equals(".zip", StringComparison.OrdinalIgnoreCase))
+            {
+                // A local copy of osv.dev's export (<dir>/<Ecosystem>/all.zip), or any OSV zip: a source each.
+                others.AddRange(PlanFile(file, file, ExportName(file), options with { Format = AdvisoryFormat.Osv }, required: true));
+                continue;
+            }
             var format = options.Format != AdvisoryFormat.Auto ? options.Format : AdvisoryFormatSniffer.Sniff(file);
             switch (format)
             {
@@ -210,7 +216,7 @@ public static class AdvisoryImporter
         }
         if (osvFiles.Count == 0 && others.Count == 0)
         {
-            throw new AdvisoryStoreException($"{directory}: no OSV records, Debian tracker JSON or Alpine secdb files in it");
+            throw new AdvisoryStoreException($"{directory}: no OSV records or zips, Debian tracker JSON or Alpine secdb files in it");
         }
         if (osvFiles.Count > 0)
         {
