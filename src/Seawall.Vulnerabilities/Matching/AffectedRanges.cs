@@ -1,0 +1,96 @@
+using Seawall.Vulnerabilities.Store;
+using Seawall.Vulnerabilities.Versions;
+
+namespace Seawall.Vulnerabilities.Matching;
+
+/// <summary>
+/// OSV's affected-range rules (https://ossf.github.io/osv-schema/#evaluation): an installed version is affected when
+/// one of an entry's ECOSYSTEM or SEMVER ranges covers it or its explicit <c>versions</c> list names it.
+/// </summary>
+internal static class AffectedRanges
+{
+    /// <summary>
+    /// Whether the entry covers the installed version; the range's fixed versions (newer than the installed one) are
+    /// added to <paramref name="fixedVersions"/>. A bound that does not parse in the scheme makes that range unusable:
+    /// it is reported through <paramref name="warn"/> and skipped, never guessed.
+    /// </summary>
+    public static bool Covers(AffectedEntry entry, ParsedVersion installed, IVersionComparer comparer, ISet<string> fixedVersions, Action<string> warn)
+    {
+        var affected = false;
+        foreach (var range in entry.Ranges)
+        {
+            // GIT ranges name commits: only their events' expansion into `versions` (which OSV publishes) can match.
+            if (range.Type is not ("ECOSYSTEM" or "SEMVER"))
+            {
+                continue;
+            }
+            if (InRange(range, installed, comparer, fixedVersions, entry, warn))
+            {
+                affected = true;
+            }
+        }
+        if (!affected)
+        {
+            foreach (var listed in entry.Versions)
+            {
+                if (listed == installed.Text || (comparer.TryParse(listed, out var version) && version.CompareTo(installed) == 0))
+                {
+                    affected = true;
+                    break;
+                }
+            }
+        }
+        return affected;
+    }
+
+    private static bool InRange(AffectedRange range, ParsedVersion installed, IVersionComparer comparer, ISet<string> fixedVersions, AffectedEntry entry, Action<string> warn)
+    {
+        // Evaluated as the spec's reference algorithm: events sorted by version ("0" lowest), the last event at or
+        // below the installed version decides; `limit` bounds the whole range.
+        var events = new List<(ParsedVersion? Version, RangeEvent Event)>(range.Events.Count);
+        foreach (var e in range.Events)
+        {
+            if (e.Kind == RangeEventKind.Introduced && e.Version == "0")
+            {
+                events.Add((null, e));
+                continue;
+            }
+            if (!comparer.TryParse(e.Version, out var version))
+            {
+                warn($"{entry.AdvisoryId} ({entry.Source}): {e.Kind} version '{e.Version}' is not a {comparer.Scheme} version; range skipped");
+                return false;
+            }
+            events.Add((version, e));
+        }
+        events.Sort((a, b) => a.Version is null ? (b.Version is null ? 0 : -1) : b.Version is null ? 1 : a.Version.CompareTo(b.Version));
+
+        var affected = false;
+        string? fixedAfter = null;
+        foreach (var (version, e) in events)
+        {
+            switch (e.Kind)
+            {
+                case RangeEventKind.Introduced when version is null || installed.CompareTo(version) >= 0:
+                    affected = true;
+                    fixedAfter = null;
+                    break;
+                case RangeEventKind.Fixed when installed.CompareTo(version) >= 0:
+                    affected = false;
+                    break;
+                case RangeEventKind.Fixed when affected && fixedAfter is null:
+                    fixedAfter = e.Version; // the first fix above the installed version
+                    break;
+                case RangeEventKind.LastAffected when installed.CompareTo(version) > 0:
+                    affected = false;
+                    break;
+                case RangeEventKind.Limit when installed.CompareTo(version) >= 0:
+                    return false;
+            }
+        }
+        if (affected && fixedAfter is not null)
+        {
+            fixedVersions.Add(fixedAfter);
+        }
+        return affected;
+    }
+}
