@@ -62,6 +62,9 @@ internal sealed class CommonOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
+    /// <summary>--db-max-age, shared with `seawall db`; the database lives under --cache-dir (even with --no-cache, which is about layers).</summary>
+    private readonly DatabaseOptions _database = new();
+
     public void AddTo(Command command)
     {
         PackageSources.AcceptOnlyFromAmong("installed", "lockfiles", "all");
@@ -80,6 +83,7 @@ internal sealed class CommonOptions
         command.Options.Add(NoCache);
         command.Options.Add(Quiet);
         command.Options.Add(Timeout);
+        _database.AddTo(command, cacheDir: false, offline: false);
     }
 
     public RunSettings Read(ParseResult parse) => new(
@@ -103,6 +107,8 @@ internal sealed class CommonOptions
         ExitCode = ValidExitCode(parse.GetValue(ExitCode)),
         IgnoreFile = parse.GetValue(IgnoreFile),
         VexFiles = parse.GetValue(Vex) ?? [],
+        DatabasePath = Vulnerabilities.Store.AdvisoryStore.DefaultPath(parse.GetValue(CacheDir) ?? Artifacts.Cache.LayerCache.DefaultDirectory()),
+        DatabaseMaxAge = _database.ReadMaxAge(parse),
     };
 
     private static int ValidExitCode(int code) =>
@@ -154,6 +160,9 @@ internal sealed record RunSettings(string Format, string? Output, string? CacheD
     /// <summary>--ignorefile as given; null: ./.seawallignore if it exists.</summary>
     public string? IgnoreFile { get; init; }
     public IReadOnlyList<string> VexFiles { get; init; } = [];
+    /// <summary>The advisory database the vulnerability scanner reads (&lt;cache-dir&gt;/db/seawall-advisories.db).</summary>
+    public string? DatabasePath { get; init; }
+    public TimeSpan DatabaseMaxAge { get; init; } = Vulnerabilities.Store.DatabaseInfo.DefaultMaxAge;
 
     /// <summary>Reads the ignore file and VEX documents (a missing or malformed one is a ScanException, exit 3).</summary>
     public VulnerabilityPolicy LoadPolicy()

@@ -22,6 +22,15 @@ public sealed record ScanOptions
     /// <summary>What the scan looks for (--scanners); null: <see cref="Scanning.Scanners.Default"/>.</summary>
     public IReadOnlySet<Scanner>? Scanners { get; init; }
 
+    /// <summary>The advisory database the vulnerability scanner reads; null: no vulnerability matching.</summary>
+    public string? AdvisoryDatabase { get; init; }
+
+    /// <summary>Sources imported longer ago than this are named in a warning.</summary>
+    public TimeSpan DatabaseMaxAge { get; init; } = Vulnerabilities.Store.DatabaseInfo.DefaultMaxAge;
+
+    /// <summary>Clock for the database age check.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The scanners this scan runs.</summary>
     public IReadOnlySet<Scanner> EffectiveScanners => Scanners ?? Scanning.Scanners.Default;
 

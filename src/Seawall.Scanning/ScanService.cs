@@ -7,6 +7,8 @@ using Seawall.Core.Model;
 using Seawall.Inventory;
 using Seawall.Inventory.Purl;
 using Seawall.Inventory.Sbom;
+using Seawall.Vulnerabilities.Matching;
+using Seawall.Vulnerabilities.Store;
 
 namespace Seawall.Scanning;
 
@@ -53,7 +55,31 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     /// An SBOM (CycloneDX or SPDX) read in place of the artifact it describes: its packages, grouped and named as a
     /// scan of that artifact would give them.
     /// </summary>
-    public Task<ScanReport> ScanSbomAsync(string path, CancellationToken cancellationToken) => SbomReader.ReadAsync(path, cancellationToken);
+    public async Task<ScanReport> ScanSbomAsync(string path, CancellationToken cancellationToken) =>
+        WithVulnerabilities(await SbomReader.ReadAsync(path, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Matches the report's packages against the advisory database when the vulnerability scanner runs. No database
+    /// is a warning, not a failure: the inventory is still worth having, and the warning says how to get one.
+    /// </summary>
+    private ScanReport WithVulnerabilities(ScanReport report)
+    {
+        if (!options.EffectiveScanners.Contains(Scanner.Vuln) || options.AdvisoryDatabase is not { } path)
+        {
+            return report;
+        }
+        if (!File.Exists(path))
+        {
+            return report with
+            {
+                Warnings = [.. report.Warnings, $"vulnerabilities not scanned: no advisory database at {path}; run `seawall db update` (online) or `seawall db import <OSV zip|dir, Debian tracker JSON, Alpine secdb>`"],
+            };
+        }
+        using var store = AdvisoryStore.Open(path);
+        var matched = new VulnerabilityMatcher(store).Match(report);
+        var stale = store.Info().AgeWarnings(options.DatabaseMaxAge, options.Time.GetUtcNow());
+        return stale.Count == 0 ? matched : matched with { Warnings = [.. matched.Warnings, .. stale] };
+    }
 
     public async Task<ScanReport> AnalyzeAsync(IFileTree tree, ArtifactInfo artifact, CancellationToken cancellationToken)
     {
@@ -74,13 +100,13 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         {
             os = os with { Distroless = true };
         }
-        return new ScanReport
+        return WithVulnerabilities(new ScanReport
         {
             Artifact = artifact,
             Os = os,
             Results = results,
             Warnings = [.. sink.Warnings.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-        };
+        });
     }
 
     /// <summary>

@@ -42,6 +42,8 @@ internal static class ScanRunner
                 PackageSources = settings.PackageSources,
                 IncludeOsOwnedBinaries = settings.IncludeOsOwnedBinaries,
                 Scanners = settings.Scanners,
+                AdvisoryDatabase = settings.DatabasePath,
+                DatabaseMaxAge = settings.DatabaseMaxAge,
             }, progress);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var report = await scan(service, console, timeout.Token).ConfigureAwait(false);
