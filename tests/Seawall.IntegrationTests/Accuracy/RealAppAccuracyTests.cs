@@ -131,7 +131,7 @@ public sealed class RealAppAccuracyTests
     /// The archive, made by bench/fixtures/make-realapp.sh when absent (a few minutes: Debian's mirror, the npm
     /// registry, NuGet). Skips only where the script reports a missing component (exit 77: root, docker, npm, dotnet).
     /// </summary>
-    private static async Task<string> RequireArchiveAsync()
+    internal static async Task<string> RequireArchiveAsync()
     {
         await BuildOnce.WaitAsync();
         try
