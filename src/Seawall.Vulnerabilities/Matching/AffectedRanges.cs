@@ -31,14 +31,9 @@ internal static class AffectedRanges
         }
         if (!affected)
         {
-            foreach (var listed in entry.Versions)
-            {
-                if (listed == installed.Text || (comparer.TryParse(listed, out var version) && version.CompareTo(installed) == 0))
-                {
-                    affected = true;
-                    break;
-                }
-            }
+            // Listed versions are exact releases, compared as text as osv-scanner does; Go's "v" prefix aside.
+            var text = installed.Text;
+            affected = entry.ListsVersion(text) || (text.StartsWith('v') && entry.ListsVersion(text[1..]));
         }
         return affected;
     }

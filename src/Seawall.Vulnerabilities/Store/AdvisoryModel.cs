@@ -75,6 +75,27 @@ public sealed record AffectedEntry
         init => _versionsJson = value;
     }
 
+    /// <summary>
+    /// Whether the explicit versions list names this exact version, searched in the stored JSON without parsing it:
+    /// a scan asks this of every entry its ranges do not cover, and PyPI lists run to hundreds of versions.
+    /// </summary>
+    public bool ListsVersion(string version)
+    {
+        if (_versions is not null || _versionsJson is null || version.AsSpan().IndexOfAny('"', '\\') >= 0 || version.Any(char.IsControl))
+        {
+            return Versions.Contains(version);
+        }
+        Span<byte> quoted = stackalloc byte[System.Text.Encoding.UTF8.GetMaxByteCount(Math.Min(version.Length, 256)) + 2];
+        if (version.Length > 256)
+        {
+            return false; // no version scheme accepts such text
+        }
+        quoted[0] = (byte)'"';
+        var length = System.Text.Encoding.UTF8.GetBytes(version, quoted[1..]);
+        quoted[length + 1] = (byte)'"';
+        return _versionsJson.AsSpan().IndexOf(quoted[..(length + 2)]) >= 0;
+    }
+
     private IReadOnlyList<string>? _versions;
     private readonly byte[]? _versionsJson;
 

@@ -179,27 +179,7 @@ public sealed class AdvisoryStore : IDisposable
             {
                 _advisory.Parameters[0].Value = key;
                 using var reader = _advisory.ExecuteReader();
-                if (!reader.Read())
-                {
-                    return null;
-                }
-                return new Advisory
-                {
-                    Key = reader.GetInt64(0),
-                    Source = _sourceNames.GetValueOrDefault(reader.GetInt64(1), "?"),
-                    Id = reader.GetString(2),
-                    Withdrawn = Time(NullableString(reader, 3)),
-                    Published = Time(NullableString(reader, 4)),
-                    Modified = Time(NullableString(reader, 5)),
-                    DatabaseSeverity = NullableString(reader, 6),
-                    Informational = NullableString(reader, 7),
-                    Aliases = StoreJson.ReadStrings(NullableString(reader, 8)),
-                    Upstream = StoreJson.ReadStrings(NullableString(reader, 9)),
-                    Severities = StoreJson.ReadSeverities(NullableString(reader, 10)),
-                    References = StoreJson.ReadReferences(NullableString(reader, 11)),
-                    Summary = NullableString(reader, 12),
-                    Details = NullableString(reader, 13),
-                };
+                return reader.Read() ? ReadAdvisory(reader) : null;
             }
             catch (SqliteException ex)
             {
@@ -207,6 +187,60 @@ public sealed class AdvisoryStore : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="GetAdvisory"/> for many keys at once (a scan's matches): a thousand keys per statement instead of one
+    /// statement per advisory. Unknown keys are left out.
+    /// </summary>
+    public IReadOnlyDictionary<long, Advisory> GetAdvisories(IEnumerable<long> keys)
+    {
+        var found = new Dictionary<long, Advisory>();
+        lock (_gate)
+        {
+            try
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = """
+                    SELECT id, source_id, advisory_id, withdrawn, published, modified, db_severity, informational, aliases, upstream, severities, refs, summary, details
+                    FROM advisories WHERE id IN (SELECT value FROM json_each($keys))
+                    """;
+                var parameter = command.Parameters.Add(new SqliteParameter { ParameterName = "$keys" });
+                foreach (var chunk in keys.Distinct().Chunk(1000))
+                {
+                    parameter.Value = "[" + string.Join(",", chunk.Select(k => k.ToString(CultureInfo.InvariantCulture))) + "]";
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var advisory = ReadAdvisory(reader);
+                        found[advisory.Key] = advisory;
+                    }
+                }
+            }
+            catch (SqliteException ex)
+            {
+                throw Damaged(ex);
+            }
+        }
+        return found;
+    }
+
+    private Advisory ReadAdvisory(SqliteDataReader reader) => new()
+    {
+        Key = reader.GetInt64(0),
+        Source = _sourceNames.GetValueOrDefault(reader.GetInt64(1), "?"),
+        Id = reader.GetString(2),
+        Withdrawn = Time(NullableString(reader, 3)),
+        Published = Time(NullableString(reader, 4)),
+        Modified = Time(NullableString(reader, 5)),
+        DatabaseSeverity = NullableString(reader, 6),
+        Informational = NullableString(reader, 7),
+        Aliases = StoreJson.ReadStrings(NullableString(reader, 8)),
+        Upstream = StoreJson.ReadStrings(NullableString(reader, 9)),
+        Severities = StoreJson.ReadSeverities(NullableString(reader, 10)),
+        References = StoreJson.ReadReferences(NullableString(reader, 11)),
+        Summary = NullableString(reader, 12),
+        Details = NullableString(reader, 13),
+    };
 
     /// <summary>What the database holds: its sources with their figures, when it was updated, its size.</summary>
     public DatabaseInfo Info()
