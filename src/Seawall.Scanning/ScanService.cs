@@ -72,7 +72,8 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         {
             return report with
             {
-                Warnings = [.. report.Warnings, $"vulnerabilities not scanned: no advisory database at {path}; run `seawall db update` (online) or `seawall db import <OSV zip|dir, Debian tracker JSON, Alpine secdb>`"],
+                // No path here: two scans of one image with different --cache-dir give the same report; `seawall db info` shows it.
+                Warnings = [.. report.Warnings, "vulnerabilities not scanned: no advisory database; run `seawall db update` (online) or `seawall db import <OSV zip|dir, Debian tracker JSON, Alpine secdb>` (`seawall db info` shows where it lives)"],
             };
         }
         using var store = AdvisoryStore.Open(path);

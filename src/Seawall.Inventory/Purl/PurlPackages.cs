@@ -1,3 +1,5 @@
+using Seawall.Core.Model;
+
 namespace Seawall.Inventory.Purl;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Seawall.Core.Model;
 
 namespace Seawall.Vulnerabilities.Filtering;
 
@@ -13,53 +14,29 @@ public sealed record PurlPattern(string Type, string? Namespace, string Name, st
     /// <summary>The pattern as written.</summary>
     public string Text { get; init; } = string.Empty;
 
-    /// <summary>Parses "pkg:type/namespace/name@version?qualifiers#subpath" (the subpath is ignored).</summary>
+    /// <summary>Parses "pkg:type/namespace/name@version?qualifiers#subpath" with the one purl reader (the subpath is ignored).</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out PurlPattern? purl)
     {
-        purl = null;
-        if (text is null || !text.StartsWith("pkg:", StringComparison.OrdinalIgnoreCase))
+        // A pattern is typed by a user: a qualifier without a value is a typo to refuse, not one to skip as in an SBOM.
+        if (text is null || !PackageUrl.TryParse(text, out var parsed, out _) || HasBareQualifier(text))
         {
+            purl = null;
             return false;
         }
-        var rest = text[4..].TrimStart('/');
-        var hash = rest.IndexOf('#', StringComparison.Ordinal);
-        if (hash >= 0)
-        {
-            rest = rest[..hash];
-        }
-        var qualifiers = new Dictionary<string, string>(StringComparer.Ordinal);
-        var question = rest.IndexOf('?', StringComparison.Ordinal);
-        if (question >= 0)
-        {
-            foreach (var pair in rest[(question + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0)
-                {
-                    return false;
-                }
-                qualifiers[pair[..eq].ToLowerInvariant()] = Uri.UnescapeDataString(pair[(eq + 1)..]);
-            }
-            rest = rest[..question];
-        }
-        string? version = null;
-        var at = rest.LastIndexOf('@');
-        // An '@' before the last '/' belongs to a namespace (an npm scope written unencoded), not the version.
-        if (at >= 0 && at > rest.LastIndexOf('/'))
-        {
-            version = Uri.UnescapeDataString(rest[(at + 1)..]);
-            rest = rest[..at];
-        }
-        var segments = rest.Trim('/').Split('/');
-        if (segments.Length < 2 || segments.Any(s => s.Length == 0))
-        {
-            return false;
-        }
-        var type = segments[0].ToLowerInvariant();
-        var name = Uri.UnescapeDataString(segments[^1]);
-        var ns = segments.Length > 2 ? string.Join('/', segments[1..^1].Select(Uri.UnescapeDataString)) : null;
-        purl = new PurlPattern(type, ns, name, string.IsNullOrEmpty(version) ? null : version, qualifiers) { Text = text };
+        purl = new PurlPattern(parsed.Type, parsed.Namespace, parsed.Name, parsed.Version, parsed.Qualifiers) { Text = text };
         return true;
+    }
+
+    private static bool HasBareQualifier(string text)
+    {
+        var end = text.IndexOf('#', StringComparison.Ordinal);
+        var query = text.IndexOf('?', StringComparison.Ordinal);
+        if (query < 0 || (end >= 0 && end < query))
+        {
+            return false;
+        }
+        var qualifiers = end < 0 ? text[(query + 1)..] : text[(query + 1)..end];
+        return qualifiers.Split('&', StringSplitOptions.RemoveEmptyEntries).Any(pair => pair.IndexOf('=', StringComparison.Ordinal) <= 0);
     }
 
     /// <summary>Whether the package with this purl is one this pattern names.</summary>

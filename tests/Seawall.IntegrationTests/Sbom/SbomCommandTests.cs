@@ -31,7 +31,7 @@ public sealed class SbomCommandTests
     {
         var run = await RunAsync(TestData("debian.trivy.cdx.json"), "--format", "json");
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.StdErr}");
-        Assert.Equal(string.Empty, run.StdErr);
+        Assert.Equal(string.Empty, SeawallCli.WithoutNoDatabaseWarning(run.StdErr));
         SchemaValidator.FromFile(Path.Combine(AppContext.BaseDirectory, "Schemas", "seawall-report-1.schema.json")).AssertValid(run.StdOut);
         using var doc = JsonDocument.Parse(run.StdOut);
         Assert.Equal("sbom", doc.RootElement.GetProperty("artifact").GetProperty("type").GetString());

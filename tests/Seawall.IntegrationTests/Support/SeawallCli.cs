@@ -9,4 +9,11 @@ public static class SeawallCli
 
     public static Task<ProcessResult> RunAsync(IEnumerable<string> args, IDictionary<string, string>? env, TimeSpan? timeout = null) =>
         ProcessRunner.RunAsync("dotnet", new[] { DllPath }.Concat(args), timeout ?? TimeSpan.FromMinutes(5), env);
+
+    /// <summary>The warning every scan gives while no advisory database exists (tests use fresh cache folders).</summary>
+    public const string NoDatabaseWarning = "warning: vulnerabilities not scanned: no advisory database";
+
+    /// <summary>stderr without that warning, for tests about something else that expect an otherwise quiet run.</summary>
+    public static string WithoutNoDatabaseWarning(string stderr) =>
+        string.Concat(stderr.Split('\n').Where(l => !l.StartsWith(NoDatabaseWarning, StringComparison.Ordinal)).Select(l => l + "\n"))[..^1];
 }

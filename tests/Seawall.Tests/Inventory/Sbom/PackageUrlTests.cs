@@ -1,3 +1,4 @@
+using Seawall.Core.Model;
 using Seawall.Inventory.Purl;
 
 namespace Seawall.Tests.Inventory.Sbom;

@@ -1,11 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Seawall.Inventory.Purl;
+namespace Seawall.Core.Model;
 
 /// <summary>
 /// A package URL split into its parts and percent-decoded (github.com/package-url/purl-spec):
-/// pkg:type/namespace/name@version?qualifiers#subpath. The reverse of <see cref="PurlBuilder"/>, for purls other
-/// tools wrote: '+' is kept as '+' (Trivy writes it bare), '@' in an npm scope may be bare or "%40".
+/// pkg:type/namespace/name@version?qualifiers#subpath. Read wherever a purl comes from outside (SBOMs, VEX, ignore
+/// files); the reverse of Inventory's PurlBuilder, for purls other tools wrote: '+' is kept as '+' (Trivy writes it bare), '@' in an npm scope may be bare or "%40".
 /// </summary>
 public sealed record PackageUrl(string Type, string? Namespace, string Name, string? Version, IReadOnlyDictionary<string, string> Qualifiers, string? Subpath)
 {
