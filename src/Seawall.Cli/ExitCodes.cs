@@ -18,4 +18,15 @@ public static class ExitCodes
     /// </summary>
     public static int ForReport(ScanReport report, int exitCode) =>
         exitCode != Ok && VulnerabilityFilter.Remaining(report) > 0 ? exitCode : Ok;
+
+    /// <summary>
+    /// The one line a verb prints before exiting with <see cref="RuntimeError"/>: our own errors and I/O failures as
+    /// they are, anything else as a bug to report; never a stack trace. Null for a cancellation (the verb words it).
+    /// </summary>
+    public static string? RuntimeErrorLine(Exception ex) => ex switch
+    {
+        OperationCanceledException => null,
+        Core.Errors.ScanException or IOException or UnauthorizedAccessException or HttpRequestException => ex.Message,
+        _ => $"unexpected {ex.GetType().Name}: {ex.Message} (please report this)",
+    };
 }

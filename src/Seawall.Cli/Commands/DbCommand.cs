@@ -139,22 +139,10 @@ internal static class DbCommand
             console.Error("interrupted; the advisory database is unchanged");
             return ExitCodes.RuntimeError;
         }
-        catch (ScanException ex)
+        catch (Exception ex) when (ExitCodes.RuntimeErrorLine(ex) is { } line)
         {
             console.End();
-            console.Error(ex.Message);
-            return ExitCodes.RuntimeError;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException)
-        {
-            console.End();
-            console.Error(ex.Message);
-            return ExitCodes.RuntimeError;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            console.End();
-            console.Error($"unexpected {ex.GetType().Name}: {ex.Message} (please report this)");
+            console.Error(line);
             return ExitCodes.RuntimeError;
         }
     }

@@ -64,23 +64,11 @@ internal static class ScanRunner
             console.Error($"timed out after {settings.Timeout}; raise --timeout");
             return ExitCodes.RuntimeError;
         }
-        catch (ScanException ex)
+        catch (Exception ex) when (ExitCodes.RuntimeErrorLine(ex) is { } line)
         {
+            // Ours, I/O, or a bug no check foresaw: one line and exit 3, never a stack trace on a user's terminal.
             console.EndProgress();
-            console.Error(ex.Message);
-            return ExitCodes.RuntimeError;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException)
-        {
-            console.EndProgress();
-            console.Error(ex.Message);
-            return ExitCodes.RuntimeError;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A bug or an input no check foresaw: still one line and exit 3, never a stack trace on a user's terminal.
-            console.EndProgress();
-            console.Error($"unexpected {ex.GetType().Name}: {ex.Message} (please report this)");
+            console.Error(line);
             return ExitCodes.RuntimeError;
         }
     }
