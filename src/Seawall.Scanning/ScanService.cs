@@ -130,6 +130,24 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
 
     internal static IReadOnlyList<ScanResult> WithoutOsOwnedFiles(IReadOnlyList<ScanResult> results, bool keepBinaries)
     {
+        // Only the files language packages were read from can matter: look those up in the OS packages' file lists
+        // rather than indexing every installed file (100,000 on a Debian image) on every scan.
+        var asked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var result in results.Where(r => r.Class == ResultClass.LangPackages))
+        {
+            asked.Add(result.Target);
+            foreach (var package in result.Packages)
+            {
+                if (package.FilePath is { } path)
+                {
+                    asked.Add(path);
+                }
+            }
+        }
+        if (asked.Count == 0)
+        {
+            return results;
+        }
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (type, package) in results.Where(r => r.Class == ResultClass.OsPackages).SelectMany(r => r.Packages.Select(p => (r.Type, p))))
         {
@@ -139,7 +157,10 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             }
             foreach (var file in package.InstalledFiles)
             {
-                owners.TryAdd(file, package.Name);
+                if (asked.Contains(file))
+                {
+                    owners.TryAdd(file, package.Name); // the first package listing a file owns it
+                }
             }
         }
         if (owners.Count == 0)
