@@ -148,6 +148,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         {
             return results;
         }
+        var askedSpans = asked.GetAlternateLookup<ReadOnlySpan<char>>();
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (type, package) in results.Where(r => r.Class == ResultClass.OsPackages).SelectMany(r => r.Packages.Select(p => (r.Type, p))))
         {
@@ -155,11 +156,24 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             {
                 continue;
             }
+            // The first package listing a file owns it.
+            if (package.InstalledFiles is InstalledFileList list)
+            {
+                // Lines are matched as spans of the package's list text: no string per owned path.
+                foreach (var file in list.Paths)
+                {
+                    if (askedSpans.TryGetValue(file, out var path))
+                    {
+                        owners.TryAdd(path, package.Name);
+                    }
+                }
+                continue;
+            }
             foreach (var file in package.InstalledFiles)
             {
                 if (asked.Contains(file))
                 {
-                    owners.TryAdd(file, package.Name); // the first package listing a file owns it
+                    owners.TryAdd(file, package.Name);
                 }
             }
         }

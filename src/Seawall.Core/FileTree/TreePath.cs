@@ -47,7 +47,7 @@ public static class TreePath
     }
 
     /// <summary>No empty, "." or ".." segment.</summary>
-    private static bool IsClean(ReadOnlySpan<char> path)
+    internal static bool IsClean(ReadOnlySpan<char> path)
     {
         while (true)
         {

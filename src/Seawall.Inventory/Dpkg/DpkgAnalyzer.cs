@@ -47,7 +47,7 @@ public sealed class DpkgAnalyzer : IAnalyzer
 
     public async Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken)
     {
-        var owned = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var owned = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var licenses = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var file in input.Files)
         {
@@ -55,15 +55,9 @@ public sealed class DpkgAnalyzer : IAnalyzer
             {
                 var name = TreePath.FileName(file.Path);
                 var key = name[..name.LastIndexOf('.')];
-                var list = OwnedFiles(file.Content, file.Path.EndsWith(".md5sums", StringComparison.Ordinal));
-                if (owned.TryGetValue(key, out var existing))
-                {
-                    existing.AddRange(list);
-                }
-                else
-                {
-                    owned[key] = list;
-                }
+                // Kept as text and split only if a writer lists the files: most scans never look at most lines.
+                var list = new InstalledFileList(Encoding.UTF8.GetString(file.Content), file.Path.EndsWith(".md5sums", StringComparison.Ordinal));
+                owned[key] = owned.TryGetValue(key, out var existing) ? [.. existing, .. list] : list;
             }
             else if (file.Path.StartsWith(DocDir, StringComparison.Ordinal))
             {
@@ -177,26 +171,5 @@ public sealed class DpkgAnalyzer : IAnalyzer
             }
         }
         return [.. names];
-    }
-
-    private static List<string> OwnedFiles(byte[] content, bool md5sums)
-    {
-        var result = new List<string>();
-        foreach (var raw in Encoding.UTF8.GetString(content).Split('\n'))
-        {
-            var line = raw.TrimEnd('\r');
-            if (md5sums)
-            {
-                // "<md5>  path/without/leading/slash"
-                var space = line.IndexOf("  ", StringComparison.Ordinal);
-                line = space < 0 ? string.Empty : line[(space + 2)..];
-            }
-            var path = TreePath.Normalize(line);
-            if (!string.IsNullOrEmpty(path))
-            {
-                result.Add(path);
-            }
-        }
-        return result;
     }
 }
