@@ -43,6 +43,8 @@ internal sealed class CommonOptions
         Description = "Only report vulnerabilities of these severities, comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN (default all)",
     };
 
+    public Option<bool> IncludePassed { get; } = new("--include-passed") { Description = "Also list checks that passed, and info and manual ones (default: fail and warn only)" };
+
     public Option<bool> IgnoreUnfixed { get; } = new("--ignore-unfixed") { Description = "Only report vulnerabilities a fixed version exists for" };
 
     public Option<int> ExitCode { get; } = new("--exit-code")
@@ -75,6 +77,7 @@ internal sealed class CommonOptions
         command.Options.Add(Scanners);
         command.Options.Add(Severity);
         command.Options.Add(IgnoreUnfixed);
+        command.Options.Add(IncludePassed);
         command.Options.Add(ExitCode);
         command.Options.Add(IgnoreFile);
         command.Options.Add(Vex);
@@ -104,6 +107,7 @@ internal sealed class CommonOptions
         Scanners = parse.GetValue(Scanners) is { Length: > 0 } scanners ? Parse(() => Scanning.Scanners.Parse(scanners), "--scanners") : null,
         Severities = parse.GetValue(Severity) is { Length: > 0 } severities ? Parse(() => VulnerabilityPolicy.ParseSeverities(severities), "--severity") : null,
         IgnoreUnfixed = parse.GetValue(IgnoreUnfixed),
+        IncludePassed = parse.GetValue(IncludePassed),
         ExitCode = ValidExitCode(parse.GetValue(ExitCode)),
         IgnoreFile = parse.GetValue(IgnoreFile),
         VexFiles = parse.GetValue(Vex) ?? [],
@@ -152,6 +156,7 @@ internal sealed record RunSettings(string Format, string? Output, string? CacheD
 {
     public Core.Analysis.PackageSources? PackageSources { get; init; }
     public bool IncludeOsOwnedBinaries { get; init; } = true;
+    public bool IncludePassed { get; init; }
     public IReadOnlySet<Scanning.Scanner>? Scanners { get; init; }
     public IReadOnlySet<Core.Model.Severity>? Severities { get; init; }
     public bool IgnoreUnfixed { get; init; }

@@ -12,9 +12,9 @@ public static class ExitCodes
     public const int RuntimeError = 3;
 
     /// <summary>
-    /// Trivy's --exit-code: the code asked for when any vulnerability is left after --severity, --ignore-unfixed, the
-    /// ignore file and VEX (so "--severity CRITICAL --exit-code 1" fails only on critical ones); 0 otherwise.
-    /// Suppressed findings never count.
+    /// Trivy's --exit-code: the code asked for when any vulnerability or failed check is left after --severity,
+    /// --ignore-unfixed, the ignore file and VEX (so "--severity CRITICAL --exit-code 1" fails only on critical ones);
+    /// 0 otherwise. Suppressed findings and warn/pass/info/manual checks never count.
     /// </summary>
     public static int ForReport(ScanReport report, int exitCode) =>
         exitCode != Ok && VulnerabilityFilter.Remaining(report) > 0 ? exitCode : Ok;

@@ -7,6 +7,7 @@ var root = new RootCommand("Seawall: container and host security scanner")
     ImageCommand.Create(),
     DirectoryCommands.Rootfs(),
     DirectoryCommands.Fs(),
+    HostCommand.Create(),
     SbomCommand.Create(),
     DbCommand.Create(),
 };

@@ -31,6 +31,9 @@ public sealed record ScanOptions
     /// <summary>Clock for the database age check.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>List checks that passed or only inform (pass, info, manual); by default only fail and warn are reported.</summary>
+    public bool IncludePassed { get; init; }
+
     /// <summary>The scanners this scan runs.</summary>
     public IReadOnlySet<Scanner> EffectiveScanners => Scanners ?? Scanning.Scanners.Default;
 

@@ -4,6 +4,8 @@ using Seawall.Artifacts.Layers;
 using Seawall.Core.Analysis;
 using Seawall.Core.FileTree;
 using Seawall.Core.Model;
+using Seawall.HostAudit;
+using Seawall.HostAudit.Access;
 using Seawall.Inventory;
 using Seawall.Inventory.Purl;
 using Seawall.Inventory.Sbom;
@@ -24,6 +26,11 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     /// <summary>The analyzers this kind of scan runs: installed metadata for images and roots, lockfiles for fs, unless told.</summary>
     private AnalyzerHost HostFor(ArtifactType type)
     {
+        if (type == ArtifactType.Host)
+        {
+            // A host's inventory is its OS packages (the kernel, the runtimes); `seawall rootfs /` walks everything.
+            return new AnalyzerHost(AnalyzerCatalog.OsPackages(), options.MaxConcurrency);
+        }
         var wanted = options.SourcesFor(type);
         return new AnalyzerHost([.. AnalyzerCatalog.All().Where(a => (a.Sources & wanted) != 0)], options.MaxConcurrency);
     }
@@ -50,6 +57,38 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         var artifact = new ArtifactInfo(Path.GetFullPath(path), type);
         return AnalyzeAsync(tree, artifact, cancellationToken);
     }
+
+    /// <summary>
+    /// The host audit: the host's OS and OS packages (matched against the advisory database when there is one), then
+    /// every host check group on the files under root, read-only and confined to root.
+    /// </summary>
+    public async Task<ScanReport> ScanHostAsync(string root, CancellationToken cancellationToken)
+    {
+        using var files = HostFileTree.Open(root);
+        var name = HostName(files) ?? files.Root;
+        var inventory = await AnalyzeAsync(files, new ArtifactInfo(name, ArtifactType.Host), cancellationToken).ConfigureAwait(false);
+        var matched = options.EffectiveScanners.Contains(Scanner.Vuln) && options.AdvisoryDatabase is { } db && File.Exists(db);
+        var context = new HostContext(
+            files,
+            inventory.Os,
+            [.. inventory.Results.Where(r => r.Class == ResultClass.OsPackages).SelectMany(r => r.Packages)],
+            matched ? [.. inventory.Results.SelectMany(r => r.Vulnerabilities)] : null);
+        var findings = new HostAuditor(HostCheckCatalog.All()).Run(context, cancellationToken)
+            .Where(f => options.IncludePassed || f.Status is FindingStatus.Fail or FindingStatus.Warn)
+            .ToList();
+        var audit = new ScanResult { Target = name, Class = ResultClass.Host, Type = "host", Findings = findings };
+        return inventory with
+        {
+            Results = [audit, .. inventory.Results],
+            Warnings = [.. inventory.Warnings.Concat(context.Warnings).Concat(files.Warnings).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+        };
+    }
+
+    /// <summary>The audited system's name: its etc/hostname, else the kernel's (a live root), else null.</summary>
+    private static string? HostName(HostFileTree files) =>
+        new[] { files.ReadText("etc/hostname", 4096), files.Root == "/" ? files.ReadText("proc/sys/kernel/hostname", 4096) : null }
+            .Select(text => text?.Trim())
+            .FirstOrDefault(text => !string.IsNullOrEmpty(text));
 
     /// <summary>
     /// An SBOM (CycloneDX or SPDX) read in place of the artifact it describes: its packages, grouped and named as a

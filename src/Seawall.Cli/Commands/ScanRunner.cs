@@ -41,6 +41,7 @@ internal static class ScanRunner
                 CacheDir = settings.CacheDir,
                 PackageSources = settings.PackageSources,
                 IncludeOsOwnedBinaries = settings.IncludeOsOwnedBinaries,
+                IncludePassed = settings.IncludePassed,
                 Scanners = settings.Scanners,
                 AdvisoryDatabase = settings.DatabasePath,
                 DatabaseMaxAge = settings.DatabaseMaxAge,

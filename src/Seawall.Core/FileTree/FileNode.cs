@@ -18,4 +18,12 @@ public enum FileKind
 public sealed record FileNode(string Path, FileKind Kind, long Size, int Mode, string? LinkTarget, LayerRef? Layer)
 {
     public bool IsRegular => Kind == FileKind.Regular;
+
+    /// <summary>Owner, where the tree knows it (a live host; the host audit checks who owns docker.sock and daemon.json).</summary>
+    public int? Uid { get; init; }
+
+    public int? Gid { get; init; }
+
+    /// <summary>A Unix socket (Kind is Other): the host audit looks for the runtime daemons' sockets.</summary>
+    public bool IsSocket { get; init; }
 }

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Seawall.Core.Errors;
+
+namespace Seawall.Cli.Commands;
+
+/// <summary>`seawall host [--root DIR]`: the host and kernel lockdown audit, live or on a host mounted elsewhere.</summary>
+internal static class HostCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var root = new Option<string>("--root")
+        {
+            Description = "The host's root directory: / on the host itself, /host in a container with the host mounted there",
+            DefaultValueFactory = _ => "/",
+        };
+        var command = new Command("host", "Audit this host (kernel, lockdown, sysctl, SSH, accounts, runtime daemon); reads only") { root };
+        common.AddTo(command);
+        command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common, (service, _, token) =>
+        {
+            var path = parse.GetValue(root)!;
+            if (!Directory.Exists(path))
+            {
+                throw new ScanException($"{path}: no such directory");
+            }
+            return service.ScanHostAsync(path, token);
+        }, ct));
+        return command;
+    }
+}

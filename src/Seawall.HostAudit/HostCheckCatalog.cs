@@ -1,0 +1,11 @@
+using Seawall.HostAudit.Checks;
+
+namespace Seawall.HostAudit;
+
+/// <summary>Every built-in host check group, one line each: add a group here and `seawall host` runs it.</summary>
+public static class HostCheckCatalog
+{
+    public static IReadOnlyList<IHostCheckGroup> All() =>
+    [
+    ];
+}
