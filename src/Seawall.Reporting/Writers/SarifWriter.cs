@@ -14,7 +14,7 @@ namespace Seawall.Reporting.Writers;
 /// Like Trivy's: levels error (critical, high), warning (medium), note (low, unknown). Suppressed findings are not
 /// written: GitHub would raise them as alerts all the same.
 /// </summary>
-public sealed class SarifWriter : IReportWriter
+public sealed partial class SarifWriter : IReportWriter
 {
     public const string SchemaUri = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
@@ -30,6 +30,10 @@ public sealed class SarifWriter : IReportWriter
             .ToList();
         var rules = findings.GroupBy(f => f.Vulnerability.Id, StringComparer.Ordinal).ToList();
         var ruleIndex = rules.Select((g, i) => (g.Key, i)).ToDictionary(x => x.Key, x => x.i, StringComparer.Ordinal);
+        // Check findings (host, misconfiguration) follow, one rule per check id, numbered after the vulnerabilities.
+        var checks = CheckFindings(report);
+        var checkRules = checks.GroupBy(c => c.Finding.CheckId, StringComparer.Ordinal).ToList();
+        var checkIndex = checkRules.Select((g, i) => (g.Key, i)).ToDictionary(x => x.Key, x => rules.Count + x.i, StringComparer.Ordinal);
 
         await using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
@@ -49,6 +53,10 @@ public sealed class SarifWriter : IReportWriter
         {
             WriteRule(w, rule.Key, [.. rule.Select(f => f.Vulnerability)], rule.First().Result.Class);
         }
+        foreach (var rule in checkRules)
+        {
+            WriteCheckRule(w, rule.First().Finding, rule.First().Result.Class);
+        }
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
@@ -57,6 +65,10 @@ public sealed class SarifWriter : IReportWriter
         foreach (var (result, v) in findings)
         {
             WriteResult(w, result, v, ruleIndex[v.Id]);
+        }
+        foreach (var (result, finding) in checks)
+        {
+            WriteCheckResult(w, result, finding, checkIndex[finding.CheckId]);
         }
         w.WriteEndArray();
         w.WriteString("columnKind", "utf16CodeUnits");

@@ -23,9 +23,17 @@ public sealed class TableReportWriter : IReportWriter
         sb.Append(')').Append('\n');
         foreach (var result in report.Results)
         {
-            sb.Append('\n').Append(result.Target).Append(" (").Append(result.Type).Append(", ")
-              .Append(result.Packages.Count).Append(result.Packages.Count == 1 ? " package" : " packages").Append(")\n");
-            if (result.Packages.Count > 0)
+            sb.Append('\n').Append(result.Target).Append(" (").Append(result.Type).Append(", ");
+            if (result.Class is ResultClass.Host or ResultClass.Config)
+            {
+                sb.Append(FindingTotals(result.Findings)).Append(")\n");
+            }
+            else
+            {
+                sb.Append(result.Packages.Count).Append(result.Packages.Count == 1 ? " package" : " packages").Append(")\n");
+            }
+            // A host's package list is its inventory, not what an audit reader looks for: counts and vulnerabilities only.
+            if (result.Packages.Count > 0 && report.Artifact.Type != ArtifactType.Host)
             {
                 var rows = result.Packages.Select(p => new[] { p.Name, p.Version, p.SourceName ?? string.Empty, p.Layer is { } l ? l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-" }).ToList();
                 AppendTable(sb, ["NAME", "VERSION", "SOURCE", "LAYER"], rows);
@@ -33,8 +41,13 @@ public sealed class TableReportWriter : IReportWriter
             AppendVulnerabilities(sb, result);
             if (result.Findings.Count > 0)
             {
-                var rows = result.Findings.Select(f => new[] { f.CheckId, ReportNames.Severity(f.Severity), ReportNames.Status(f.Status), f.Title }).ToList();
-                AppendTable(sb, ["CHECK", "SEVERITY", "STATUS", "TITLE"], rows);
+                var rows = result.Findings
+                    .OrderBy(f => f.Status)
+                    .ThenByDescending(f => f.Severity)
+                    .ThenBy(f => f.CheckId, StringComparer.Ordinal)
+                    .Select(f => new[] { f.CheckId, ReportNames.Severity(f.Severity), ReportNames.Status(f.Status), Truncate(f.Title, 60), Truncate(f.Evidence ?? string.Empty, 70) })
+                    .ToList();
+                AppendTable(sb, ["CHECK", "SEVERITY", "STATUS", "TITLE", "EVIDENCE"], rows);
             }
         }
         if (report.Artifact.Layers.Count > 0)
@@ -94,6 +107,17 @@ public sealed class TableReportWriter : IReportWriter
         }
         var parts = Enum.GetValues<Severity>().Select(s => $"{ReportNames.Severity(s)}: {counts[(int)s].ToString(CultureInfo.InvariantCulture)}");
         return $"Total: {vulnerabilities.Count.ToString(CultureInfo.InvariantCulture)} ({string.Join(", ", parts)})";
+    }
+
+    /// <summary>"3 fail, 5 warn" (then pass, info, manual where listed).</summary>
+    private static string FindingTotals(IReadOnlyList<Finding> findings)
+    {
+        if (findings.Count == 0)
+        {
+            return "no findings";
+        }
+        return string.Join(", ", findings.GroupBy(f => f.Status).OrderBy(g => g.Key)
+            .Select(g => $"{g.Count().ToString(CultureInfo.InvariantCulture)} {ReportNames.Status(g.Key)}"));
     }
 
     /// <summary>The status, and a VEX status that kept the finding (affected, under_investigation) after it.</summary>
