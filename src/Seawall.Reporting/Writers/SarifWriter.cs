@@ -144,26 +144,8 @@ public sealed partial class SarifWriter : IReportWriter
         w.WriteStartObject("message");
         w.WriteString("text", Message(v));
         w.WriteEndObject();
-        w.WriteStartArray("locations");
-        w.WriteStartObject();
-        w.WriteStartObject("physicalLocation");
-        w.WriteStartObject("artifactLocation");
-        w.WriteString("uri", UriPath(path));
-        w.WriteString("uriBaseId", "ROOTPATH");
-        w.WriteEndObject();
         // Package files have no line to point at; GitHub needs a region to place the alert, so the first line.
-        w.WriteStartObject("region");
-        w.WriteNumber("startLine", 1);
-        w.WriteNumber("startColumn", 1);
-        w.WriteNumber("endLine", 1);
-        w.WriteNumber("endColumn", 1);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteStartObject("message");
-        w.WriteString("text", $"{path}: {v.PackageName}@{v.InstalledVersion}");
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndArray();
+        WriteLocations(w, path, 1, $"{path}: {v.PackageName}@{v.InstalledVersion}");
         w.WriteStartObject("properties");
         w.WriteString("packageName", v.PackageName);
         w.WriteString("installedVersion", v.InstalledVersion);
@@ -200,6 +182,33 @@ public sealed partial class SarifWriter : IReportWriter
         }
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    /// <summary>The one location of a result: the file relative to ROOTPATH and a line (GitHub places alerts on a region).</summary>
+    private static void WriteLocations(Utf8JsonWriter w, string path, int line, string? message)
+    {
+        w.WriteStartArray("locations");
+        w.WriteStartObject();
+        w.WriteStartObject("physicalLocation");
+        w.WriteStartObject("artifactLocation");
+        w.WriteString("uri", UriPath(path));
+        w.WriteString("uriBaseId", "ROOTPATH");
+        w.WriteEndObject();
+        w.WriteStartObject("region");
+        w.WriteNumber("startLine", line);
+        w.WriteNumber("startColumn", 1);
+        w.WriteNumber("endLine", line);
+        w.WriteNumber("endColumn", 1);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        if (message is not null)
+        {
+            w.WriteStartObject("message");
+            w.WriteString("text", message);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndArray();
     }
 
     /// <summary>The package's file, else the result's target: a path relative to the scanned root.</summary>
