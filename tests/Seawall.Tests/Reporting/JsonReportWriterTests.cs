@@ -64,7 +64,7 @@ public sealed class JsonReportWriterTests
     [Fact]
     public async Task Write_Findings_MatchTheReportSchema()
     {
-        // No analyzer reports findings yet; this pins the finding fields before the checks that will fill them.
+        // Pins the finding fields every check (the host audit's, later misconfigurations) writes.
         var report = await FixtureReports.AlpineAsync();
         report = report with
         {
