@@ -70,6 +70,25 @@ public sealed class DistroMatchingTests
         }
         """;
 
+    /// <summary>AlmaLinux, a module stream's erratum: the stream only in the summary, the module build in the version.</summary>
+    private const string AlmaNodejs20 = """
+        {
+          "schema_version": "1.6.0",
+          "id": "ALSA-2099:0400",
+          "summary": "Important: nodejs:20 security update",
+          "details": "Node.js is a software development platform for building fast and scalable network applications.",
+          "modified": "2099-04-02T00:00:00Z",
+          "published": "2099-04-01T00:00:00Z",
+          "related": ["CVE-2099-2222"],
+          "affected": [
+            {
+              "package": {"ecosystem": "AlmaLinux:8", "name": "nodejs"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1:20.15.1-1.module_el8.10.0+3868+7e7e7c7e"}]}]
+            }
+          ]
+        }
+        """;
+
     /// <summary>Red Hat (RHSA): one entry per product stream CPE; the EUS stream's older z-stream build must not apply to RHEL 9 mainline.</summary>
     private const string RedHatOpenssl = """
         {
@@ -264,6 +283,19 @@ public sealed class DistroMatchingTests
         Assert.Empty(Match(db, alma, "rpm", Rpm("openssl-libs", 1, "3.0.7-25.el9_3.alma.1", "openssl")));
         // A binary the erratum does not list still meets it through its source RPM.
         Assert.Single(Match(db, alma, "rpm", Rpm("openssl-perl-extra", 1, "3.0.7-24.el9", "openssl")));
+    }
+
+    /// <summary>nodejs 18 of the nodejs:18 stream is not judged by the nodejs:20 stream's fix, nor is a plain (non-modular) nodejs.</summary>
+    [Fact]
+    public void Alma_ModuleStreams_MeetOnlyTheirOwnStreamsAdvisories()
+    {
+        using var db = Database(AlmaNodejs20);
+        var alma8 = new OsInfo("alma", "8.10");
+        Package Nodejs(string versionRelease, string? label) => Rpm("nodejs", 1, versionRelease, "nodejs") with { ModularityLabel = label };
+        Assert.Empty(Match(db, alma8, "rpm", Nodejs("18.20.2-1.module_el8.9.0+3775+d8460d29", "nodejs:18:8090020240315081818:a75119d5")));
+        var finding = Assert.Single(Match(db, alma8, "rpm", Nodejs("20.12.0-1.module_el8.10.0+3800+1a2b3c4d", "nodejs:20:8100020240321091234:a75119d5")));
+        Assert.Equal(["1:20.15.1-1.module_el8.10.0+3868+7e7e7c7e"], finding.FixedVersions);
+        Assert.Empty(Match(db, alma8, "rpm", Nodejs("16.20.2-4.el8", null)));
     }
 
     [Fact]
