@@ -176,6 +176,7 @@ public sealed class JsonReportWriter : IReportWriter
         }
         WriteStrings(w, "fixedVersions", v.FixedVersions);
         w.WriteString("status", ReportNames.Status(v.Status));
+        WriteOptional(w, "statusNote", v.StatusNote);
         w.WriteString("severity", ReportNames.Severity(v.Severity));
         WriteOptional(w, "severitySource", v.SeveritySource);
         w.WriteStartArray("cvss");

@@ -7,10 +7,21 @@ namespace Seawall.Vulnerabilities.Import;
 /// The Debian security tracker's JSON (https://security-tracker.debian.org/tracker/data/json):
 /// { source package: { CVE or TEMP id: { description, debianbug, releases: { codename: { status, fixed_version,
 /// urgency, nodsa, nodsa_reason } } } } }. Each (package, id, release) becomes an affected entry under
-/// "Debian:&lt;release number&gt;" keyed by source package, with the tracker's verdict:
-/// resolved → fixed (fixed_version "0": the release never had the flaw); open/undetermined → unfixed, or
-/// end-of-life (urgency), ignored (nodsa_reason), no-dsa (nodsa, or nodsa_reason "postponed").
-/// Entries also get OSV-style ranges (introduced 0, fixed X) so one matcher reads both kinds of data.
+/// "Debian:&lt;release number&gt;" keyed by source package, with the tracker's verdict, mapped as Trivy maps the
+/// same annotations (its Debian source reads the tracker's CVE/list, whose annotations the JSON's fields carry):
+/// <list type="bullet">
+/// <item>resolved → fixed (fixed_version "0": the release never had the flaw, nothing is reported);</item>
+/// <item>open with urgency "end-of-life" → end_of_life: the package is out of security support in that release;</item>
+/// <item>open with nodsa_reason "ignored" → will_not_fix: Debian decided the flaw will not be fixed there;</item>
+/// <item>open with nodsa_reason "postponed" → affected (Trivy's fix_deferred, a status Seawall's report does not
+/// have): a fix will come with a later update;</item>
+/// <item>open with a nodsa text → affected: no security advisory, a fix may come through a point release;</item>
+/// <item>open otherwise → affected;</item>
+/// <item>undetermined → not stored: the tracker has not decided whether the release is affected at all, and Trivy
+/// skips these too rather than report a flaw that may not be there.</item>
+/// </list>
+/// The tracker's reason is kept as the entry's status note ("no-dsa: Minor issue", "postponed: ..."), which the
+/// report carries. Entries also get OSV-style ranges (introduced 0, fixed X) so one matcher reads both kinds of data.
 /// </summary>
 internal static class DebianTrackerImporter
 {
@@ -110,6 +121,7 @@ internal static class DebianTrackerImporter
         var urgency = Text(release, "urgency");
         var fixedVersion = Text(release, "fixed_version");
         DistroStatus verdict;
+        string? note = null;
         switch (status)
         {
             case "resolved":
@@ -125,14 +137,22 @@ internal static class DebianTrackerImporter
                 }
                 verdict = DistroStatus.Fixed;
                 break;
-            case "open" or "undetermined":
+            case "open":
                 fixedVersion = null;
                 var reason = Text(release, "nodsa_reason");
-                verdict = urgency == "end-of-life" ? DistroStatus.EndOfLife
-                    : reason == "ignored" ? DistroStatus.Ignored
-                    : reason == "postponed" || !string.IsNullOrEmpty(Text(release, "nodsa")) ? DistroStatus.NoDsa
-                    : DistroStatus.Unfixed;
+                var nodsa = Text(release, "nodsa")?.Trim();
+                (verdict, note) = (urgency, reason) switch
+                {
+                    ("end-of-life", _) => (DistroStatus.EndOfLife, "end-of-life"),
+                    (_, "ignored") => (DistroStatus.Ignored, Note("ignored", nodsa)),
+                    (_, "postponed") => (DistroStatus.NoDsa, Note("postponed", nodsa)),
+                    _ when !string.IsNullOrEmpty(nodsa) => (DistroStatus.NoDsa, Note("no-dsa", nodsa)),
+                    _ => (DistroStatus.Unfixed, null),
+                };
                 break;
+            case "undetermined":
+                // Not known to affect the release yet: not a finding (see the class summary).
+                return null;
             default:
                 warn($"{where}: unknown status '{status}'; skipped");
                 return null;
@@ -150,8 +170,13 @@ internal static class DebianTrackerImporter
             FixedVersion = fixedVersion,
             Status = verdict,
             Severity = Urgency(urgency),
+            StatusNote = note,
         };
     }
+
+    /// <summary>"no-dsa: Minor issue"; the bare kind when the tracker gives no text (or only repeats the kind).</summary>
+    private static string Note(string kind, string? text) =>
+        string.IsNullOrEmpty(text) || string.Equals(text, kind, StringComparison.OrdinalIgnoreCase) ? kind : $"{kind}: {text}";
 
     /// <summary>The urgency word without the "**" the tracker appends when it took the urgency from NVD; null for none, and for "end-of-life" (a status, not a severity).</summary>
     private static string? Urgency(string? urgency)

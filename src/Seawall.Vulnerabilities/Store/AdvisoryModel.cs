@@ -26,9 +26,12 @@ public enum DistroStatus
 {
     /// <summary>Fixed in <see cref="AffectedEntry.FixedVersion"/> ("0": the release never shipped the flaw).</summary>
     Fixed,
-    /// <summary>Affected, no fix yet (Debian "open" or "undetermined").</summary>
+    /// <summary>Affected, no fix yet (Debian "open").</summary>
     Unfixed,
-    /// <summary>Debian will not issue a security advisory; a fix may come through a point release (no-dsa, postponed).</summary>
+    /// <summary>
+    /// Debian will not issue a security advisory; a fix may come through a point release (no-dsa), or later (postponed,
+    /// Trivy's fix_deferred). Reported as affected, with the tracker's reason in <see cref="AffectedEntry.StatusNote"/>.
+    /// </summary>
     NoDsa,
     /// <summary>Debian decided to ignore it for this release (nodsa_reason "ignored").</summary>
     Ignored,
@@ -108,6 +111,11 @@ public sealed record AffectedEntry
     /// unimportant, not yet assigned; NVD-derived "**" marks dropped), or an OSV entry's ecosystem/database-specific severity.
     /// </summary>
     public string? Severity { get; init; }
+    /// <summary>
+    /// Distribution data only: why the verdict is what it is, in the tracker's words ("no-dsa: Minor issue",
+    /// "postponed: revisit when fixed upstream", "ignored: ...", "end-of-life").
+    /// </summary>
+    public string? StatusNote { get; init; }
 }
 
 /// <summary>One OSV `severity[]` entry as published: CVSS_V2, CVSS_V3 or CVSS_V4 with a vector, or a distribution's own scale ("Ubuntu": "medium").</summary>

@@ -160,6 +160,50 @@ public sealed class AdvisoryStore : IDisposable
         return results;
     }
 
+    /// <summary>
+    /// Every distinct ecosystem string the affected entries are filed under ("Debian:12", "Red Hat:enterprise_linux:9::baseos",
+    /// "SUSE:Linux Enterprise Module for Basesystem 15 SP5"), in ordinal order. Distributions that file one release under
+    /// several product or repository names are matched against this list. Read once per store and kept.
+    /// </summary>
+    public IReadOnlyList<string> Ecosystems()
+    {
+        lock (_gate)
+        {
+            if (_ecosystems is not null)
+            {
+                return _ecosystems;
+            }
+            try
+            {
+                // A skip-scan over the lookup index: one seek per distinct ecosystem instead of reading every row.
+                using var command = _connection.CreateCommand();
+                command.CommandText = """
+                    WITH RECURSIVE e(name) AS (
+                        SELECT MIN(ecosystem) FROM affected
+                        UNION ALL
+                        SELECT (SELECT MIN(ecosystem) FROM affected WHERE ecosystem > e.name) FROM e WHERE e.name IS NOT NULL)
+                    SELECT name FROM e WHERE name IS NOT NULL
+                    """;
+                var names = new List<string>();
+                using (var reader = command.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        names.Add(reader.GetString(0));
+                    }
+                }
+                names.Sort(StringComparer.Ordinal);
+                return _ecosystems = names;
+            }
+            catch (SqliteException ex)
+            {
+                throw Damaged(ex);
+            }
+        }
+    }
+
+    private IReadOnlyList<string>? _ecosystems;
+
     private string SourceName(long id) => _sourceNames.GetValueOrDefault(id, "?");
 
     private void Check(int rc)

@@ -32,6 +32,7 @@ internal sealed record AffectedRecord
     public string? FixedVersion { get; init; }
     public DistroStatus? Status { get; init; }
     public string? Severity { get; init; }
+    public string? StatusNote { get; init; }
 }
 
 /// <summary>Per-source figures an import ends with.</summary>

@@ -14,7 +14,7 @@ internal static class StoreJson
 
     /// <summary>
     /// One affected row's entry column, positional to keep it small and quick to read back:
-    /// [advisory key, advisory id, source id, withdrawn 0|1, package, purl, fixed version, status, severity, range...],
+    /// [advisory key, advisory id, source id, withdrawn 0|1, package, purl, fixed version, status, severity, status note, range...],
     /// each range an array [type, repo, kind, version, kind, version, ...] with kinds i(ntroduced), f(ixed),
     /// l(ast_affected), m (limit). Absent values are null.
     /// </summary>
@@ -30,6 +30,7 @@ internal static class StoreJson
         WriteNullable(w, v.entry.FixedVersion);
         WriteNullable(w, v.entry.Status is { } status ? StoreSchema.StatusName(status) : null);
         WriteNullable(w, v.entry.Severity);
+        WriteNullable(w, v.entry.StatusNote);
         foreach (var range in v.entry.Ranges)
         {
             w.WriteStartArray();
@@ -70,6 +71,7 @@ internal static class StoreJson
         var fixedVersion = NextNullable(ref reader);
         var status = StoreSchema.ParseStatus(NextNullable(ref reader));
         var severity = NextNullable(ref reader);
+        var statusNote = NextNullable(ref reader);
         var ranges = new List<AffectedRange>(1);
         while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
         {
@@ -104,6 +106,7 @@ internal static class StoreJson
             FixedVersion = fixedVersion,
             Status = status,
             Severity = severity,
+            StatusNote = statusNote,
             Ranges = ranges,
             VersionsJson = versions,
         };

@@ -21,7 +21,8 @@ namespace Seawall.Vulnerabilities.Store;
 /// </remarks>
 internal static class StoreSchema
 {
-    public const int Version = 1;
+    /// <remarks>2: affected entries carry a status note (the Debian tracker's no-dsa reason); undetermined tracker entries are no longer stored.</remarks>
+    public const int Version = 2;
 
     public const string LookupIndex = "affected_by_package";
 

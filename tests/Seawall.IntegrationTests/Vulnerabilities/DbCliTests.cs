@@ -29,7 +29,7 @@ public sealed class DbCliTests
 
         var info = Info(await Db(cache, "info", "--format", "json"));
         Assert.Equal(Path.Combine(cache.Path, "db", "seawall-advisories.db"), info.GetProperty("path").GetString());
-        Assert.Equal(1, info.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(2, info.GetProperty("schemaVersion").GetInt32()); // StoreSchema.Version
         Assert.Equal(new FileInfo(info.GetProperty("path").GetString()!).Length, info.GetProperty("sizeBytes").GetInt64());
         var sources = info.GetProperty("sources").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
         Assert.Equal(["alpine-secdb:v3.15/main", "debian-tracker", "osv:" + SharedData.Require("ghsa-nuget-sample"), "osv:crates.io"], sources.Keys.Order(StringComparer.Ordinal));
@@ -40,7 +40,7 @@ public sealed class DbCliTests
 
         var table = await Db(cache, "info");
         Assert.Equal(0, table.ExitCode);
-        Assert.Contains("schema    1", table.StdOut);
+        Assert.Contains("schema    2", table.StdOut);
         Assert.Matches(@"osv:crates\.io\s+osv\s+1,206\s+1,206\s+0\s", table.StdOut);
     }
 

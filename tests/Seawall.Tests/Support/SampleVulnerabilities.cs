@@ -51,6 +51,7 @@ internal static class SampleVulnerabilities
         Layer = BaseLayer,
         InBaseImage = true,
         Status = VulnerabilityStatus.WillNotFix,
+        StatusNote = "ignored: minizip is not built from src:zlib",
         Severity = Severity.Critical,
         SeveritySource = "cvss",
         Cvss = [Critical98],
