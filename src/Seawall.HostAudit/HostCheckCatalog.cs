@@ -7,5 +7,6 @@ public static class HostCheckCatalog
 {
     public static IReadOnlyList<IHostCheckGroup> All() =>
     [
+        new Kernel.KernelChecks(),
     ];
 }
