@@ -8,5 +8,9 @@ public static class HostCheckCatalog
     public static IReadOnlyList<IHostCheckGroup> All() =>
     [
         new Kernel.KernelChecks(),
+        new Lockdown.LockdownChecks(),
+        new Sysctl.SysctlChecks(),
+        new Isolation.IsolationChecks(),
+        new HostRole.HostRoleChecks(),
     ];
 }

@@ -99,7 +99,9 @@ public sealed partial class KernelChecks : IHostCheckGroup
         var runningText = running is null ? release : $"{release} ({running.Describe()})";
         if (running is not null)
         {
-            var newest = kernels.Where(k => k.Family == running.Family).Aggregate(running, (best, k) => k.CompareTo(best) > 0 ? k : best);
+            // Among equal versions (rpm's kernel and kernel-core) name the package the running kernel was matched to.
+            var newest = kernels.Where(k => k.Family == running.Family)
+                .Aggregate(running, (best, k) => k.CompareTo(best) is var order && (order > 0 || (order == 0 && k.Package.Name == running.Package.Name)) ? k : best);
             if (newest.CompareTo(running) > 0)
             {
                 reasons.Add($"running {runningText}, newer installed: {newest.Release} ({newest.Describe()})");
