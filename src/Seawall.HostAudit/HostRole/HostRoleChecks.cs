@@ -140,7 +140,7 @@ public sealed class HostRoleChecks : IHostCheckGroup
             }
             services[service] = services.GetValueOrDefault(service) + 1;
         }
-        var runtimeNames = string.Join(", ", runtimes.Select(p => p.Program).Distinct(StringComparer.Ordinal).Take(6));
+        var runtimeNames = string.Join(", ", runtimes.Select(p => p.Program).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(6));
         var listed = string.Join(", ", services.Select(s => s.Value > 1 ? $"{s.Key} ({s.Value} processes)" : s.Key));
         var summary = $"{services.Count} services outside containers besides the runtime ({runtimeNames}) and the base system" +
             (services.Count > 0 ? $": {listed}" : string.Empty) + $"; {containerProcesses} container processes; threshold {MixedServiceThreshold}";

@@ -68,7 +68,7 @@ public sealed class SysctlChecks : IHostCheckGroup
             {
                 if (rule.StatusOf(value) != FindingStatus.Pass && runtimes.Count > 0)
                 {
-                    var names = string.Join(", ", runtimes.Select(p => p.Program).Distinct(StringComparer.Ordinal).Take(5));
+                    var names = string.Join(", ", runtimes.Select(p => p.Program).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(5));
                     yield return rule.Check.Info($"{rule.Key} = {value}: required by the container runtime running here ({names})");
                 }
                 else
@@ -127,7 +127,7 @@ public sealed class SysctlChecks : IHostCheckGroup
         var rootless = ContainerRuntimes.Rootless(context.Processes);
         if (rootless.Count > 0)
         {
-            var who = string.Join(", ", rootless.Take(5).Select(p => $"{p.Program} (pid {p.Pid}, uid {p.Uid})"));
+            var who = string.Join(", ", rootless.OrderBy(p => p.Pid).Take(5).Select(p => $"{p.Program} (pid {p.Pid}, uid {p.Uid})"));
             return UserNamespaces.Info($"{values}: unprivileged user namespaces allowed, and needed by the rootless engine running here: {who}");
         }
         return UserNamespaces.Warn($"{values}: any user may create user namespaces, and no rootless container engine is running");
