@@ -13,6 +13,12 @@ public sealed class HostRoleChecks : IHostCheckGroup
     /// <summary>More services than this outside containers (besides the runtime and the base system) is a mixed host.</summary>
     internal const int MixedServiceThreshold = 5;
 
+    /// <summary>A process counts as long-running when it has run this long, or started this soon after boot.</summary>
+    internal static readonly TimeSpan LongRunning = TimeSpan.FromMinutes(10);
+
+    /// <summary>USER_HZ, the unit of /proc/PID/stat's start time: 100 on every Linux architecture's ABI.</summary>
+    private const double ClockTicksPerSecond = 100;
+
     internal static readonly CheckInfo ContainerOs = new("host-role-container-os", "The host runs a container-optimised OS", Severity.Low)
     {
         Description = "Container-optimised OSs (Bottlerocket, Flatcar, Talos, Container-Optimized OS, Fedora CoreOS, RHCOS, k3OS, " +
@@ -29,9 +35,11 @@ public sealed class HostRoleChecks : IHostCheckGroup
             "on the host beside them widens the attack surface every container shares and cannot get the container-specific " +
             "defences. Heuristic: with a container runtime running, each process outside a container cgroup (docker, " +
             "containerd/k8s.io, kubepods, libpod, crio, lxc) and outside user sessions is attributed to its systemd unit " +
-            "(system.slice/NAME.service), its OpenRC service, or else its program; the runtimes themselves, kernel threads and " +
-            "a base set of system daemons (init, sshd, cron, syslog, journald, udev, dbus, time sync, getty, network " +
-            "configuration, auditd, cloud and guest agents) are not counted. More than 5 other services warns.",
+            "(system.slice/NAME.service), its OpenRC service, or else (no service manager cgroups) its program when PID 1 or a " +
+            "supervisor is its parent. Only long-running processes count (running for 10 minutes, or since boot), so " +
+            "commands and timer jobs do not; the runtimes themselves, kernel threads and a base set of system daemons (init, " +
+            "sshd, cron, syslog, journald, udev, dbus, time sync, getty, network configuration, auditd, cloud and guest " +
+            "agents) are not counted either. More than 5 other services warns.",
         Remediation = "Move the extra services into containers or onto other hosts, and disable what is not needed (systemctl disable --now NAME).",
         References = ["NIST-800-190-4.5.2", "NIST-800-190-4.5.1"],
     };
@@ -72,6 +80,12 @@ public sealed class HostRoleChecks : IHostCheckGroup
         "/docker/", "/docker-", "docker-", "/kubepods", "kubepods.slice", "libpod", "/lxc/", "lxc.payload", "crio-", "/crio/",
         "cri-containerd", "/k8s.io/", "/moby/", "/buildkit/", "/garden/", "/actions_job/", "/ecs/", "/machine.slice/", "/podruntime",
     ];
+
+    /// <summary>Process supervisors whose children are services, for hosts whose cgroups name no unit.</summary>
+    private static readonly HashSet<string> Supervisors = new(StringComparer.Ordinal)
+    {
+        "s6-supervise", "runsv", "supervise-daemon", "supervisord", "monit", "start-stop-daemon", "daemontools", "supervise",
+    };
 
     /// <summary>Interactive programs that are not services, for hosts whose cgroups name no unit.</summary>
     private static readonly HashSet<string> Interactive = new(StringComparer.Ordinal)
@@ -119,6 +133,8 @@ public sealed class HostRoleChecks : IHostCheckGroup
             return MixedWorkloads.Info("no container runtime process (dockerd, containerd, crio, podman, kubelet, ...) is running: not a container host right now");
         }
         var self = context.Files.Root == "/" ? Environment.ProcessId : -1;
+        var uptime = Uptime(context.Files.ReadText("proc/uptime", 256));
+        var byPid = processes.ToDictionary(p => p.Pid);
         var services = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var containerProcesses = 0;
         foreach (var process in processes)
@@ -133,8 +149,28 @@ public sealed class HostRoleChecks : IHostCheckGroup
                 containerProcesses++;
                 continue;
             }
-            var service = ServiceOf(cgroup, process);
-            if (service is null || IsBaseSystem(service) || IsBaseSystem(process.Program) || ContainerRuntimes.Programs.Contains(service))
+            var stat = ProcStat.Parse(context.Files.ReadText($"proc/{process.Pid}/stat", 4096));
+            if (!IsLongRunning(stat, uptime))
+            {
+                continue;
+            }
+            var service = UnitOf(cgroup, out var session);
+            if (session)
+            {
+                continue;
+            }
+            if (service is null)
+            {
+                // No service manager cgroups: a daemon is a child of init or of a supervisor, not of a shell.
+                var parent = stat is null ? null : byPid.GetValueOrDefault(stat.ParentPid);
+                var supervised = stat is { ParentPid: 1 } || (parent is not null && (Supervisors.Contains(parent.Program) || Supervisors.Contains(parent.Name)));
+                if (!supervised || Interactive.Contains(process.Program) || Interactive.Contains(process.Name))
+                {
+                    continue;
+                }
+                service = process.Program;
+            }
+            if (IsBaseSystem(service) || IsBaseSystem(process.Program) || ContainerRuntimes.Programs.Contains(service))
             {
                 continue;
             }
@@ -150,16 +186,19 @@ public sealed class HostRoleChecks : IHostCheckGroup
     }
 
     /// <summary>
-    /// The service a process belongs to: its systemd unit (the innermost *.service of its cgroup path), its OpenRC
-    /// service (openrc.NAME), null for user sessions and init, else its program when it is no interactive tool.
+    /// The service unit a process belongs to from its cgroup: the innermost systemd *.service of the path, or its OpenRC
+    /// service (openrc.NAME); null when the path names neither. <paramref name="session"/> is set for user sessions and
+    /// init, which are no services.
     /// </summary>
-    internal static string? ServiceOf(string cgroup, HostProcess process)
+    internal static string? UnitOf(string cgroup, out bool session)
     {
+        session = false;
         foreach (var line in cgroup.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var path = line[(line.IndexOf(':', line.IndexOf(':') + 1) + 1)..];
             if (path.Contains("user.slice", StringComparison.Ordinal) || path.Contains("/user/", StringComparison.Ordinal) || path.Contains("session-", StringComparison.Ordinal) || path.Contains("init.scope", StringComparison.Ordinal))
             {
+                session = true;
                 return null;
             }
             var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -172,8 +211,22 @@ public sealed class HostRoleChecks : IHostCheckGroup
                 return openrc["openrc.".Length..];
             }
         }
-        return Interactive.Contains(process.Program) || Interactive.Contains(process.Name) ? null : process.Program;
+        return null;
     }
+
+    /// <summary>Running for <see cref="LongRunning"/>, or started that soon after boot; unknown ages count as long-running.</summary>
+    private static bool IsLongRunning(ProcStat? stat, double? uptime)
+    {
+        if (stat is null || uptime is not { } up)
+        {
+            return true;
+        }
+        var started = stat.StartTicks / ClockTicksPerSecond;
+        return up - started >= LongRunning.TotalSeconds || started <= LongRunning.TotalSeconds;
+    }
+
+    private static double? Uptime(string? text) =>
+        text?.Split(' ', 2)[0] is { } first && double.TryParse(first, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
     private static bool IsBaseSystem(string name)
     {

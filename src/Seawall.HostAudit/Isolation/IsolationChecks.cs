@@ -101,6 +101,11 @@ public sealed class IsolationChecks : IHostCheckGroup
                 : $"active LSMs: {string.Join(",", lsms)} (sys/kernel/security/lsm)";
             yield return active.Count > 0 ? Mac.Pass(evidence) : Mac.Fail(evidence, new Location(lsms is null ? null : "sys/kernel/security/lsm"));
         }
+        else if (files.Exists("sys/module"))
+        {
+            // sysfs is there but none of the three places shows a MAC module; securityfs or selinuxfs may just be unmounted.
+            yield return Mac.Warn("no MAC module visible: no sys/kernel/security/lsm (securityfs not mounted?), no sys/module/apparmor, no sys/fs/selinux/enforce");
+        }
 
         if (appArmorActive)
         {

@@ -31,12 +31,18 @@ public sealed class HostKernelFixture : IDisposable
     /// <summary>proc/sys/KEY = value (dots as folders).</summary>
     public HostKernelFixture Sysctl(string key, string value) => Write("proc/sys/" + key.Replace('.', '/'), value + "\n");
 
-    /// <summary>A process: proc/PID/{comm,cmdline,status[,cgroup]}.</summary>
-    public HostKernelFixture Process(int pid, string comm, string[] args, string? cgroup = null, int uid = 0)
+    /// <summary>Seconds since boot written to proc/uptime; process start times are counted back from it.</summary>
+    public const double Uptime = 100_000;
+
+    /// <summary>A process: proc/PID/{comm,cmdline,status,stat[,cgroup]}, started <paramref name="startedSecondsAgo"/> before now.</summary>
+    public HostKernelFixture Process(int pid, string comm, string[] args, string? cgroup = null, int uid = 0, int ppid = 1, int startedSecondsAgo = 3600)
     {
+        Write("proc/uptime", $"{Uptime:F2} 190000.00\n");
         Write($"proc/{pid}/comm", comm + "\n");
         Write($"proc/{pid}/cmdline", args.Length == 0 ? string.Empty : string.Join('\0', args) + "\0");
         Write($"proc/{pid}/status", $"Name:\t{comm}\nUid:\t{uid}\t{uid}\t{uid}\t{uid}\n");
+        var startTicks = (long)((Uptime - startedSecondsAgo) * 100);
+        Write($"proc/{pid}/stat", $"{pid} ({comm}) S {ppid} {pid} {pid} 0 -1 4194560 1047 0 0 0 12 5 0 0 20 0 1 0 {startTicks} 9056256 1163 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n");
         if (cgroup is not null)
         {
             Write($"proc/{pid}/cgroup", cgroup + "\n");

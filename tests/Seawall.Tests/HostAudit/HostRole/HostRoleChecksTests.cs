@@ -104,6 +104,38 @@ public class HostRoleChecksTests
     }
 
     [Fact]
+    public void Commands_and_short_jobs_are_no_services()
+    {
+        using var host = new HostKernelFixture()
+            .Process(1, "init", ["/sbin/init"], "0::/")
+            .Process(300, "containerd", ["/usr/bin/containerd"], "0::/")
+            .Process(400, "bash", ["-bash"], "0::/", ppid: 1)
+            .Process(410, "grep", ["grep", "-r", "x", "/etc"], "0::/", ppid: 400)
+            .Process(420, "rsync", ["rsync", "-a", "/src", "/dst"], "0::/", ppid: 1, startedSecondsAgo: 30)
+            .Process(430, "memcached", ["/usr/bin/memcached", "-m", "64"], "0::/", ppid: 1)
+            .Process(440, "unattended-upgr", ["/usr/bin/python3", "/usr/bin/unattended-upgrade"], "0::/system.slice/apt-daily-upgrade.service", startedSecondsAgo: 60);
+        var finding = Single(host.Findings(new HostRoleChecks()), "host-role-mixed-workloads");
+        Assert.Equal(FindingStatus.Info, finding.Status);
+        Assert.StartsWith("1 services outside containers besides the runtime (containerd) and the base system: memcached;", finding.Evidence);
+    }
+
+    [Fact]
+    public void Services_started_at_boot_count_on_a_fresh_host()
+    {
+        using var host = DockerHost().Process(800, "redis-server", ["/usr/bin/redis-server 127.0.0.1:6379"], "0::/system.slice/redis-server.service", startedSecondsAgo: (int)HostKernelFixture.Uptime - 20);
+        Assert.Contains(": redis-server;", Single(host.Findings(new HostRoleChecks()), "host-role-mixed-workloads").Evidence);
+    }
+
+    [Theory]
+    [InlineData("1234 (tmux: server) S 1 1234 1234 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 98765 0 0", 1, 98765)]
+    [InlineData("77 (a) (b)) R 76 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0", 76, 5)]
+    public void Stat_fields_are_read_after_the_command_name(string stat, int parent, long start)
+    {
+        var parsed = ProcStat.Parse(stat);
+        Assert.Equal(new ProcStat(parent, start), parsed);
+    }
+
+    [Fact]
     public void Host_without_a_container_runtime_is_information()
     {
         using var host = new HostKernelFixture().Process(1, "systemd", ["/sbin/init"], "0::/init.scope")

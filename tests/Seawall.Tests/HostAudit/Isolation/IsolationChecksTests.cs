@@ -33,6 +33,19 @@ public class IsolationChecksTests
         Assert.Equal(FindingStatus.Pass, Single(Run(host), "host-isolation-mac").Status);
     }
 
+    [Fact]
+    public void Sysfs_without_any_mac_trace_warns()
+    {
+        using (var host = new HostKernelFixture().Write("sys/module/8250/parameters/nr_uarts", "4\n"))
+        {
+            var finding = Single(Run(host), "host-isolation-mac");
+            Assert.Equal(FindingStatus.Warn, finding.Status);
+            Assert.StartsWith("no MAC module visible", finding.Evidence);
+        }
+        using var bare = new HostKernelFixture();
+        Assert.DoesNotContain(Run(bare), f => f.CheckId == "host-isolation-mac");
+    }
+
     // ---- host-isolation-apparmor ----
 
     [Fact]
