@@ -52,6 +52,11 @@ internal static class SysctlRules
         { WarnOnly = true },
         new("kernel.core_uses_pid", ["1"], "1", Severity.Low,
             "Core files carry the process id, so dumps of different processes do not overwrite one another (forensics).", [Lynis]),
+        new("kernel.ctrl-alt-del", ["0"], "0", Severity.Low,
+            "0 sends Ctrl-Alt-Del to init for a clean shutdown; 1 reboots at once without syncing disks, for anyone at the console.", [Lynis]),
+        new("dev.tty.ldisc_autoload", ["0"], "0", Severity.Low,
+            "Only CAP_SYS_MODULE may auto-load TTY line disciplines, so an unprivileged user opening a tty cannot pull in rarely " +
+            "used ones whose bugs became privilege escalations (n_hdlc CVE-2017-2636, n_gsm CVE-2023-6546).", [Lynis]),
 
         new("net.ipv4.conf.all.accept_redirects", ["0"], "0", Severity.Medium, Redirects, ["CIS-Debian-12-3.3.5", Lynis]),
         new("net.ipv4.conf.default.accept_redirects", ["0"], "0", Severity.Medium, Redirects, ["CIS-Debian-12-3.3.5", Lynis]),
