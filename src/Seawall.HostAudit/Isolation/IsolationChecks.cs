@@ -20,7 +20,7 @@ public sealed class IsolationChecks : IHostCheckGroup
             "container escape meets no second wall.",
         Remediation = "Enable AppArmor (apt-get install apparmor; apparmor=1 security=apparmor on the kernel command line) or SELinux " +
             "(SELINUX=enforcing in /etc/selinux/config, then reboot) and restart the container runtime.",
-        References = ["lynis:MACF-6290"],
+        References = ["lynis:MACF-6290", "CIS-Docker: Ensure that, if applicable, an AppArmor Profile is enabled", "CIS-Docker: Ensure that, if applicable, SELinux security options are set"],
     };
 
     internal static readonly CheckInfo AppArmor = new("host-isolation-apparmor", "AppArmor is enabled with profiles in enforce mode", Severity.Medium)
@@ -28,7 +28,7 @@ public sealed class IsolationChecks : IHostCheckGroup
         Description = "AppArmor is only a wall where profiles enforce: complain mode logs what it would deny. Counts the loaded " +
             "profiles by mode (sys/kernel/security/apparmor/profiles) and notes whether Docker's docker-default profile is loaded.",
         Remediation = "Put profiles in enforce mode: aa-enforce /etc/apparmor.d/* (apparmor-utils), then check the services still work.",
-        References = ["CIS-Debian-12-1.3.1.3", "CIS-Debian-12-1.3.1.4", "lynis:MACF-6208"],
+        References = ["CIS-Debian-12-1.3.1.3", "CIS-Debian-12-1.3.1.4", "lynis:MACF-6208", "CIS-Docker: Ensure that, if applicable, an AppArmor Profile is enabled"],
     };
 
     internal static readonly CheckInfo SeLinux = new("host-isolation-selinux", "SELinux is enforcing and configured to stay so", Severity.Medium)
@@ -36,7 +36,7 @@ public sealed class IsolationChecks : IHostCheckGroup
         Description = "In permissive mode SELinux only logs denials, so container_t confines nothing. Compares the running mode " +
             "(sys/fs/selinux/enforce) with the one configured for the next boot (SELINUX= in etc/selinux/config).",
         Remediation = "setenforce 1 and set SELINUX=enforcing in /etc/selinux/config (a host booted with SELinux disabled needs a relabel: touch /.autorelabel, reboot).",
-        References = ["lynis:MACF-6234", "CIS-Distribution: Ensure the SELinux mode is enforcing"],
+        References = ["lynis:MACF-6234", "CIS-Distribution: Ensure the SELinux mode is enforcing", "CIS-Docker: Ensure that, if applicable, SELinux security options are set"],
     };
 
     internal static readonly CheckInfo Seccomp = new("host-isolation-seccomp", "The kernel supports seccomp filters", Severity.High)
@@ -44,7 +44,7 @@ public sealed class IsolationChecks : IHostCheckGroup
         Description = "Container runtimes apply a default seccomp profile that blocks some 40 risky system calls (keyctl, " +
             "unshare, mount, bpf, ...); a kernel without seccomp filter mode (CONFIG_SECCOMP_FILTER) runs every container unfiltered.",
         Remediation = "Run a kernel built with CONFIG_SECCOMP=y and CONFIG_SECCOMP_FILTER=y (every mainstream distribution kernel is).",
-        References = [],
+        References = ["CIS-Docker: Ensure the default seccomp profile is not Disabled"],
     };
 
     internal static readonly CheckInfo CgroupVersion = new("host-isolation-cgroup-version", "cgroup v2 (unified hierarchy) is in use", Severity.Low)
@@ -54,7 +54,7 @@ public sealed class IsolationChecks : IHostCheckGroup
             "moved it to maintenance mode in 1.31). v1 or the hybrid layout still works but is legacy.",
         Remediation = "Boot with systemd.unified_cgroup_hierarchy=1 (and no cgroup_no_v1 or systemd.legacy_systemd_cgroup_controller " +
             "overrides); Docker 20.10+, containerd 1.4+, runc 1.0+ and Kubernetes 1.25+ support v2.",
-        References = [],
+        References = ["NIST-800-190-4.5.3"],
     };
 
     internal static readonly CheckInfo CgroupControllers = new("host-isolation-cgroup-controllers", "cgroup controllers cpu, memory, pids and io are available", Severity.Medium)
@@ -63,7 +63,7 @@ public sealed class IsolationChecks : IHostCheckGroup
             "memory or pids one container can exhaust the host's memory or fork-bomb it for every other container.",
         Remediation = "Enable the missing controllers on the kernel command line (e.g. remove cgroup_disable=memory; add " +
             "cgroup_enable=memory swapaccount=1 on kernels that need it) and reboot.",
-        References = [],
+        References = ["CIS-Docker: Ensure that the memory usage for containers is limited", "CIS-Docker: Ensure that CPU priority is set appropriately on containers", "CIS-Docker: Ensure that the PIDs cgroup limit is used"],
     };
 
     internal static readonly CheckInfo CpuMitigations = new("host-isolation-cpu-mitigations", "CPU vulnerabilities are mitigated", Severity.High)
@@ -74,7 +74,7 @@ public sealed class IsolationChecks : IHostCheckGroup
         Remediation = "Install current CPU microcode (intel-microcode / amd64-microcode / linux-firmware) and kernel, remove " +
             "mitigations=off or other mitigation-disabling flags from the kernel command line, and consider nosmt where " +
             "untrusted containers share a host.",
-        References = [],
+        References = ["NIST-800-190-4.5.3"],
     };
 
     public string Name => "isolation";

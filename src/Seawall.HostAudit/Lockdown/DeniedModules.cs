@@ -20,7 +20,8 @@ internal sealed record DeniedModule(string Name, string Why, Severity Severity, 
 /// The denylist: CIS distribution benchmarks' "kernel module is not available" items (Debian 12 sections 1.1.1.x for
 /// file systems and usb-storage, 3.2.x for network protocols), Lynis' FILE-6430 (file systems), NETW-3200 (dccp, sctp,
 /// rds, tipc), STRG-1846 (FireWire) and USB-1000 (usb-storage), and rarely used protocols with a record of
-/// privilege-escalation bugs reachable by unprivileged users (n_hdlc, the amateur-radio family, X.25, AppleTalk).
+/// privilege-escalation bugs reachable by unprivileged users (n_hdlc, the amateur-radio family, X.25, AppleTalk),
+/// which answer to NIST SP 800-190 4.5.1 (reduce the host's attack surface).
 /// Not listed: overlay (CIS Debian 12 1.1.1.6 at level 2) because Docker and containerd's overlayfs snapshotter need it.
 /// </summary>
 internal static class DeniedModules
@@ -47,11 +48,11 @@ internal static class DeniedModules
         new("firewire_sbp2", "FireWire storage: attached disks with DMA to host memory.", Severity.Low, ["lynis:STRG-1846"]),
         new("ohci1394", "The old FireWire host controller driver: attached devices get DMA to host memory.", Severity.Low, ["lynis:STRG-1846"]),
         new("bluetooth", "The Bluetooth stack is remotely reachable attack surface (BleedingTooth, CVE-2020-12351) that servers do not need.", Severity.Low, ["CIS-Distribution: Ensure bluetooth services are not in use"]),
-        new("n_hdlc", "The HDLC line discipline, reachable through any tty an unprivileged user opens (CVE-2017-2636).", Severity.Low, []),
-        new("ax25", Protocol + " (amateur radio)", Severity.Low, []),
-        new("netrom", Protocol + " (amateur radio)", Severity.Low, []),
-        new("rose", Protocol + " (amateur radio)", Severity.Low, []),
-        new("x25", Protocol, Severity.Low, []),
-        new("appletalk", Protocol, Severity.Low, []),
+        new("n_hdlc", "The HDLC line discipline, reachable through any tty an unprivileged user opens (CVE-2017-2636).", Severity.Low, ["NIST-800-190-4.5.1"]),
+        new("ax25", Protocol + " (amateur radio)", Severity.Low, ["NIST-800-190-4.5.1"]),
+        new("netrom", Protocol + " (amateur radio)", Severity.Low, ["NIST-800-190-4.5.1"]),
+        new("rose", Protocol + " (amateur radio)", Severity.Low, ["NIST-800-190-4.5.1"]),
+        new("x25", Protocol, Severity.Low, ["NIST-800-190-4.5.1"]),
+        new("appletalk", Protocol, Severity.Low, ["NIST-800-190-4.5.1"]),
     ];
 }

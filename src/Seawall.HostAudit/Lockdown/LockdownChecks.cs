@@ -17,7 +17,7 @@ public sealed partial class LockdownChecks : IHostCheckGroup
             "confidentiality mode) reading kernel memory. Secure Boot turns it on in most distributions; 'none' leaves it off.",
         Remediation = "Boot with lockdown=integrity on the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub " +
             "or grub2-mkconfig), or enable UEFI Secure Boot; check that the host needs no unsigned modules (out-of-tree drivers) first.",
-        References = [],
+        References = ["NIST-800-190-4.6"],
     };
 
     internal static readonly CheckInfo ModulesDisabled = new("host-lockdown-modules-disabled", "Module loading is disabled after boot (kernel.modules_disabled = 1)", Severity.Low)
@@ -37,7 +37,7 @@ public sealed partial class LockdownChecks : IHostCheckGroup
             "is in integrity or confidentiality mode.",
         Remediation = "Add module.sig_enforce=1 to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub " +
             "or grub2-mkconfig) or boot with Secure Boot so lockdown enforces signatures; sign any out-of-tree module (DKMS) first.",
-        References = [],
+        References = ["NIST-800-190-4.6"],
     };
 
     public string Name => "lockdown";

@@ -21,7 +21,7 @@ public sealed class SysctlChecks : IHostCheckGroup
             "create them (Ubuntu's kernel.apparmor_restrict_unprivileged_userns = 1) is the middle way.",
         Remediation = "Without rootless containers: sysctl -w user.max_user_namespaces=0 (or kernel.unprivileged_userns_clone=0 on " +
             "Debian kernels; kernel.apparmor_restrict_unprivileged_userns=1 on Ubuntu) and persist it in /etc/sysctl.d/99-seawall.conf.",
-        References = [],
+        References = ["NIST-800-190-4.5.2"],
     };
 
     internal static readonly CheckInfo Persisted = new("host-sysctl-persisted", "Running sysctl values match the persisted configuration", Severity.Low)
@@ -31,7 +31,7 @@ public sealed class SysctlChecks : IHostCheckGroup
             "applied because its module was loaded after systemd-sysctl ran. Warned when the running value is weaker than a " +
             "persisted hardening value; information otherwise.",
         Remediation = "Re-apply the configuration (sysctl --system) and find what changed the value, or update the file if the running value is intended.",
-        References = [],
+        References = ["lynis:KRNL-6000"],
     };
 
     private static readonly IReadOnlyList<SysctlRule> Rules = [.. SysctlRules.All, .. SysctlRules.Forwarding];

@@ -30,7 +30,7 @@ internal static class SysctlRules
             "perf_event_open() has been a steady source of kernel exploits; 2 keeps unprivileged users away from kernel profiling, " +
             "3 (a Debian and Ubuntu patch) from perf events altogether.", [Lynis]),
         new("kernel.kexec_load_disabled", ["1"], "1", Severity.Low,
-            "Forbids kexec_load() so root cannot boot a replacement kernel without a reboot through firmware (a persistence path). One-way until reboot.", []),
+            "Forbids kexec_load() so root cannot boot a replacement kernel without a reboot through firmware (a persistence path that bypasses Secure Boot's measured chain). One-way until reboot.", ["NIST-800-190-4.6"]),
         new("kernel.randomize_va_space", ["2"], "2", Severity.High,
             "Full address space layout randomisation (stack, mmap, heap); 1 leaves the heap (brk) unrandomised, 0 turns ASLR off.", ["CIS-Debian-12-1.5.1", Lynis])
         { Tolerable = ["1"] },
