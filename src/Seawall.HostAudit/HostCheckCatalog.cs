@@ -12,5 +12,6 @@ public static class HostCheckCatalog
         new Sysctl.SysctlChecks(),
         new Isolation.IsolationChecks(),
         new HostRole.HostRoleChecks(),
+        new Ssh.SshCheckGroup(),
     ];
 }
