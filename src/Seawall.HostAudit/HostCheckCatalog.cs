@@ -13,5 +13,6 @@ public static class HostCheckCatalog
         new Isolation.IsolationChecks(),
         new HostRole.HostRoleChecks(),
         new Ssh.SshCheckGroup(),
+        new Accounts.AccountsCheckGroup(),
     ];
 }
