@@ -30,7 +30,7 @@ public readonly record struct OpenSshVersion(int Major, int Minor) : IComparable
         return match.Success ? new OpenSshVersion(int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value)) : null;
     }
 
-    /// <summary>The "OpenSSH_9.2p1" banner compiled into the sshd binary; null when absent.</summary>
+    /// <summary>The "OpenSSH_9.2p1" release banner compiled into a portable OpenSSH sshd binary; null when absent.</summary>
     public static OpenSshVersion? FromBinary(ReadOnlySpan<byte> binary)
     {
         var marker = "OpenSSH_"u8;
@@ -43,7 +43,9 @@ public readonly record struct OpenSshVersion(int Major, int Minor) : IComparable
             {
                 length++;
             }
-            if (FromPackageVersion(Encoding.ASCII.GetString(rest[..length])) is { } version)
+            // The release banner is "OpenSSH_9.2p1"; compat.c's patterns ("OpenSSH_3.0*", "OpenSSH_7.4*") are no release.
+            var isRelease = length + 1 < rest.Length && rest[length] == 'p' && char.IsAsciiDigit((char)rest[length + 1]);
+            if (isRelease && FromPackageVersion(Encoding.ASCII.GetString(rest[..length])) is { } version)
             {
                 return version;
             }

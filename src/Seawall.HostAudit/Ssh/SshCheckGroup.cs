@@ -19,19 +19,23 @@ public sealed class SshCheckGroup : IHostCheckGroup
 
     public IReadOnlyList<CheckInfo> Checks => SshChecks.All;
 
-    public IEnumerable<Finding> Run(HostContext context)
+    public IEnumerable<Finding> Run(HostContext context) =>
+        Evaluate(context)?.Findings() ?? [SshChecks.Installed.Info("sshd not installed (no openssh-server package, no /usr/sbin/sshd)")];
+
+    /// <summary>The host's effective sshd settings; null when no OpenSSH server is installed.</summary>
+    internal static Evaluation? Evaluate(HostContext context)
     {
         var package = context.Packages.FirstOrDefault(p => p.Name is "openssh-server" or "openssh-server-pam");
         if (package is null && !context.Files.Exists(SshdBinary))
         {
-            return [SshChecks.Installed.Info("sshd not installed (no openssh-server package, no /usr/sbin/sshd)")];
+            return null;
         }
         var version = OpenSshVersion.FromPackageVersion(package?.Version)
             ?? (context.Files.ReadBytes(SshdBinary) is { } binary ? OpenSshVersion.FromBinary(binary) : null);
         var defaults = new OpenSshDefaults(version);
         var (commandLine, commandLinePath) = ListenerCommandLine(context.Processes);
         var config = new SshdConfigReader(context.Files, defaults, context.Warn).Read(commandLine, commandLinePath);
-        return new Evaluation(context.Files, config, defaults, package, commandLinePath).Findings();
+        return new Evaluation(context.Files, config, defaults, package, commandLinePath);
     }
 
     /// <summary>
@@ -65,7 +69,7 @@ public sealed class SshCheckGroup : IHostCheckGroup
     }
 
     /// <summary>One host's evaluation: the effective value of each keyword, then the checks on them.</summary>
-    private sealed class Evaluation(HostFileTree files, SshdConfig config, OpenSshDefaults defaults, Package? package, string? commandLinePath)
+    internal sealed class Evaluation(HostFileTree files, SshdConfig config, OpenSshDefaults defaults, Package? package, string? commandLinePath)
     {
         private static readonly Dictionary<string, string> DisplayNames = new(StringComparer.Ordinal)
         {
@@ -90,6 +94,10 @@ public sealed class SshCheckGroup : IHostCheckGroup
             ["kexalgorithms"] = "KexAlgorithms",
             ["hostkeyalgorithms"] = "HostKeyAlgorithms",
         };
+
+        public SshdConfig Config => config;
+
+        public OpenSshDefaults Defaults => defaults;
 
         public IEnumerable<Finding> Findings()
         {
