@@ -149,7 +149,7 @@ public sealed class Sudoers
     {
         // sudo 1.9.1+: a relative path is relative to the including file's directory.
         var slash = includer.LastIndexOf('/');
-        var path = target.StartsWith('/') ? target.TrimStart('/') : (slash < 0 ? target : includer[..slash] + "/" + target);
+        var path = Normalize(target.StartsWith('/') ? target : (slash < 0 ? target : includer[..slash] + "/" + target));
         if (!directory)
         {
             if (_files.Stat(path) is null)
@@ -317,7 +317,17 @@ public sealed class Sudoers
                 continue;
             }
             var negated = spec.StartsWith('!');
-            var command = Collapse(negated ? spec[1..] : spec);
+            if (negated)
+            {
+                spec = spec[1..].TrimStart();
+            }
+            // Digest_Spec: "sha256:<hash> /usr/bin/id" pins the command's checksum.
+            var digest = Regex.Match(spec, @"^(sha224|sha256|sha384|sha512):\S+\s+");
+            if (digest.Success)
+            {
+                spec = spec[digest.Length..];
+            }
+            var command = Collapse(spec);
             commands.Add(new SudoCommand(command, negated, noPasswd, runAs));
         }
     }
@@ -412,6 +422,27 @@ public sealed class Sudoers
             }
         }
         return -1;
+    }
+
+    /// <summary>Root-relative, with "." and ".." folded (never above the root), so each file is named one way.</summary>
+    private static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+        return string.Join('/', parts);
     }
 
     private static string Unquote(string value)

@@ -16,7 +16,7 @@ internal static class ConfigGlob
     public static IReadOnlyList<string> Expand(HostFileTree files, string path)
     {
         var candidates = new List<string> { string.Empty };
-        foreach (var component in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var component in Fold(path))
         {
             var next = new List<string>();
             foreach (var prefix in candidates)
@@ -35,6 +35,27 @@ internal static class ConfigGlob
             candidates = next.Count > MaxMatches ? next[..MaxMatches] : next;
         }
         return [.. candidates.Where(candidate => candidate.Length > 0 && files.Stat(candidate) is not null)];
+    }
+
+    /// <summary>The path's components with "." and ".." folded lexically (never above the root).</summary>
+    private static List<string> Fold(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+        return parts;
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "/" + name;
