@@ -25,7 +25,7 @@ public sealed class SudoersTests
         + "#1001 ALL=(ALL) EVERYTHING # a uid, then a comment\n"
         + "carol ALL=(ALL) NOEXEC: SETENV: /usr/bin/vim, \\\n    /usr/bin/less : dbhost = (postgres) NOPASSWD: /usr/bin/psql\n"
         + "dave ALL = sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef /usr/bin/id\n"
-        + "erin ALL = (root) CWD=/srv NOPASSWD: /usr/bin/rsync --server -logDtpre.iLsfxC . /srv/backup\n";
+        + "erin ALL = (root) NOPASSWD: /usr/bin/rsync --server -logDtpre.iLsfxC . /srv/backup\n";
 
     private static Sudoers ParseText(string text)
     {
@@ -55,6 +55,16 @@ public sealed class SudoersTests
         Assert.Equal(["alice", "bob", "%ops"], sudoers.ExpandUser("ADMINS"));
         Assert.Equal("/usr/bin/id", sudoers.Rules[5].Commands.Single().Command);
         Assert.Equal("/usr/bin/rsync --server -logDtpre.iLsfxC . /srv/backup", sudoers.Rules[6].Commands.Single().Command);
+    }
+
+    [Fact]
+    public void Parse_OptionSpecsBeforeTags_AreSkipped()
+    {
+        // (cvtsudoers 1.9.13 prints CWD= as invalid JSON, so this one is checked by hand.)
+        var rule = Assert.Single(ParseText("erin ALL = (root) CWD=/srv TIMEOUT=5m NOPASSWD: /usr/bin/rsync --server . /srv/backup, /usr/bin/true\n").Rules);
+        Assert.Equal(
+            [new SudoCommand("/usr/bin/rsync --server . /srv/backup", false, true, "(root)"), new SudoCommand("/usr/bin/true", false, true, "(root)")],
+            rule.Commands);
     }
 
     public static TheoryData<string> OracleSamples => new() { DebianSudoers.Replace("@includedir /etc/sudoers.d\n", string.Empty, StringComparison.Ordinal), Mixed };

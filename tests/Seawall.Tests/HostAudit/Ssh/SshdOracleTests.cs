@@ -152,7 +152,9 @@ public sealed class SshdOracleTests
         var sshdT = SshdT("-f", configPath);
         foreach (var (keyword, _) in ListKeywords)
         {
-            Assert.Equal(Oracle(sshdT, keyword), string.Join(',', evaluation.AlgorithmValue(keyword).List));
+            // Debian 12 backported 9.9's "sntrup761x25519-sha512" name into 9.2's default KexAlgorithms; upstream 9.2 has only the @openssh.com one.
+            static string WithoutAlias(IEnumerable<string> names) => string.Join(',', names.Where(n => n != "sntrup761x25519-sha512"));
+            Assert.Equal(WithoutAlias(Oracle(sshdT, keyword).Split(',')), WithoutAlias(evaluation.AlgorithmValue(keyword).List));
         }
 
         // A connection from user deploy gets the Match block's values, and Seawall reports that block.
