@@ -101,9 +101,9 @@ internal static class AccountChecks
 
     public static readonly CheckInfo SudoersPermissions = new("host-accounts-sudoers-perms", "sudoers file ownership and mode", Severity.Medium)
     {
-        Description = "sudoers files must be owned by root and not writable by group or others (sudo refuses world-writable ones); "
-            + "0440 keeps the rules private.",
-        Remediation = "`chown root:root <file> && chmod 0440 <file>`",
+        Description = "sudoers files and include directories must be owned by root and not writable by group or others (sudo "
+            + "refuses world-writable files); 0440 files in a 0750 directory keep the rules private.",
+        Remediation = "`chown root:root <file> && chmod 0440 <file>` (directories: `chmod 0750 <dir>`)",
         References = ["lynis:AUTH-9252"],
     };
 

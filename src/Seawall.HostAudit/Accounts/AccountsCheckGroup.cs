@@ -74,7 +74,7 @@ public sealed class AccountsCheckGroup : IHostCheckGroup
 
     private static IEnumerable<Finding> SudoersPermissions(HostContext context, Sudoers sudoers)
     {
-        foreach (var path in sudoers.Files)
+        foreach (var path in sudoers.Files.Concat(sudoers.Directories).Distinct(StringComparer.Ordinal))
         {
             if (context.Files.Stat(path) is not { } node)
             {
@@ -87,6 +87,7 @@ public sealed class AccountsCheckGroup : IHostCheckGroup
                 // sudo itself refuses these ("is owned by uid", "is world writable", "is group writable").
                 yield return AccountChecks.SudoersPermissions.Fail(evidence, location);
             }
+            // Lynis AUTH-9252 wants no access for others, on the files and on the directory.
             else if ((node.Mode & 0x7) != 0 || (node.Mode & 0x10) != 0)
             {
                 yield return AccountChecks.SudoersPermissions.Warn(evidence, location);

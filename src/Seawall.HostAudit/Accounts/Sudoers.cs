@@ -39,6 +39,7 @@ public sealed class Sudoers
     private readonly Action<string> _warn;
     private readonly List<SudoRule> _rules = [];
     private readonly List<string> _read = [];
+    private readonly List<string> _directories = [];
     private readonly Dictionary<string, List<string>> _userAliases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _commandAliases = new(StringComparer.Ordinal);
 
@@ -52,6 +53,9 @@ public sealed class Sudoers
 
     /// <summary>Every sudoers file read, root-relative, in order.</summary>
     public IReadOnlyList<string> Files => _read;
+
+    /// <summary>The @includedir directories that exist, root-relative.</summary>
+    public IReadOnlyList<string> Directories => _directories;
 
     public IReadOnlyDictionary<string, List<string>> UserAliases => _userAliases;
 
@@ -160,7 +164,15 @@ public sealed class Sudoers
             ReadFile(path, stack);
             return;
         }
-        foreach (var name in (_files.List(path) ?? []).Order(StringComparer.Ordinal))
+        if (_files.List(path) is not { } names)
+        {
+            return;
+        }
+        if (!_directories.Contains(path, StringComparer.Ordinal))
+        {
+            _directories.Add(path);
+        }
+        foreach (var name in names.Order(StringComparer.Ordinal))
         {
             // sudoers(5): files whose names end in '~' or contain a '.' are skipped (editor backups, package leftovers).
             if (name.EndsWith('~') || name.Contains('.', StringComparison.Ordinal))

@@ -227,6 +227,8 @@ public sealed class SudoersTests
         Mode("etc/sudoers", UnixFileMode.UserRead | UnixFileMode.GroupRead);
         Mode("etc/sudoers.d/open", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherWrite | UnixFileMode.OtherRead);
         Mode("etc/sudoers.d/readable", UnixFileMode.UserRead | UnixFileMode.OtherRead);
+        Mode("etc/sudoers.d", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var findings = root.Run(new AccountsCheckGroup()).Findings.Where(f => f.CheckId == "host-accounts-sudoers-perms").ToList();
         var owner = Environment.UserName == "root" ? FindingStatus.Pass : FindingStatus.Fail;
         Assert.Equal(owner, findings.Single(f => f.Location!.Path == "etc/sudoers").Status);
@@ -234,6 +236,8 @@ public sealed class SudoersTests
         Assert.StartsWith("etc/sudoers.d/open: mode 0606", findings.Single(f => f.Location!.Path == "etc/sudoers.d/open").Evidence, StringComparison.Ordinal);
         var readable = Environment.UserName == "root" ? FindingStatus.Warn : FindingStatus.Fail;
         Assert.Equal(readable, findings.Single(f => f.Location!.Path == "etc/sudoers.d/readable").Status);
+        // The include directory too (Debian's 0755 warns, as in Lynis AUTH-9252).
+        Assert.Equal(readable, findings.Single(f => f.Location!.Path == "etc/sudoers.d").Status);
     }
 
     [Fact]
