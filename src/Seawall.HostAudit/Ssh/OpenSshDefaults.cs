@@ -51,6 +51,14 @@ public sealed class OpenSshDefaults
         "clientalivecountmax" => "3",
         "banner" => "none",
         "usepam" => "no",
+        "permituserenvironment" => "no",
+        "ignorerhosts" => "yes",
+        "hostbasedauthentication" => "no",
+        "gatewayports" => "no",
+        "permittunnel" => "no",
+        "allowagentforwarding" => "yes",
+        "strictmodes" => "yes",
+        "maxsessions" => "10",
         _ => null,
     };
 

@@ -93,6 +93,15 @@ public sealed class SshCheckGroup : IHostCheckGroup
             ["macs"] = "MACs",
             ["kexalgorithms"] = "KexAlgorithms",
             ["hostkeyalgorithms"] = "HostKeyAlgorithms",
+            ["authenticationmethods"] = "AuthenticationMethods",
+            ["maxsessions"] = "MaxSessions",
+            ["strictmodes"] = "StrictModes",
+            ["allowagentforwarding"] = "AllowAgentForwarding",
+            ["permittunnel"] = "PermitTunnel",
+            ["gatewayports"] = "GatewayPorts",
+            ["hostbasedauthentication"] = "HostbasedAuthentication",
+            ["ignorerhosts"] = "IgnoreRhosts",
+            ["permituserenvironment"] = "PermitUserEnvironment",
         };
 
         public SshdConfig Config => config;
@@ -126,6 +135,14 @@ public sealed class SshCheckGroup : IHostCheckGroup
             yield return LoginGraceTime();
             yield return ClientAlive();
             yield return Banner();
+            yield return Flag(SshChecks.PermitUserEnvironment, "permituserenvironment", v => !Is(v, "no"), FindingStatus.Fail);
+            yield return Flag(SshChecks.IgnoreRhosts, "ignorerhosts", v => !Is(v, "yes"), FindingStatus.Fail);
+            yield return Flag(SshChecks.HostbasedAuthentication, "hostbasedauthentication", v => Is(v, "yes"), FindingStatus.Fail);
+            yield return Flag(SshChecks.GatewayPorts, "gatewayports", v => !Is(v, "no"), FindingStatus.Warn);
+            yield return Flag(SshChecks.PermitTunnel, "permittunnel", v => !Is(v, "no"), FindingStatus.Warn);
+            yield return Forwarding(SshChecks.AgentForwarding, "allowagentforwarding", FindingStatus.Warn);
+            yield return Flag(SshChecks.StrictModes, "strictmodes", v => Is(v, "no"), FindingStatus.Fail);
+            yield return Flag(SshChecks.MaxSessions, "maxsessions", v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 10, FindingStatus.Fail);
             foreach (var finding in MatchOverrides())
             {
                 yield return finding;
@@ -235,10 +252,12 @@ public sealed class SshCheckGroup : IHostCheckGroup
             };
         }
 
-        private Finding Flag(CheckInfo check, string keyword, string bad, FindingStatus status)
+        private Finding Flag(CheckInfo check, string keyword, string bad, FindingStatus status) => Flag(check, keyword, v => Is(v, bad), status);
+
+        private Finding Flag(CheckInfo check, string keyword, Func<string, bool> isBad, FindingStatus status)
         {
             var value = Value(keyword);
-            return check.Result(value.Is(bad) ? status : FindingStatus.Pass, value.Evidence, value.Location);
+            return check.Result(isBad(value.Value) ? status : FindingStatus.Pass, value.Evidence, value.Location);
         }
 
         private Finding MaxAuthTries()
@@ -380,6 +399,12 @@ public sealed class SshCheckGroup : IHostCheckGroup
             ["allowtcpforwarding"] = v => !Is(v, "no") && !ForwardingDisabled,
             ["disableforwarding"] = v => Is(v, "no"),
             ["maxauthtries"] = v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 4,
+            ["maxsessions"] = v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 10,
+            ["hostbasedauthentication"] = v => Is(v, "yes"),
+            ["ignorerhosts"] = v => !Is(v, "yes"),
+            ["gatewayports"] = v => !Is(v, "no"),
+            ["permittunnel"] = v => !Is(v, "no"),
+            ["allowagentforwarding"] = v => Is(v, "yes") && !ForwardingDisabled,
         };
 
         private IEnumerable<Finding> MatchOverrides()

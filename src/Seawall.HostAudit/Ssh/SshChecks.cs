@@ -138,10 +138,68 @@ internal static class SshChecks
         Remediation = "Remove the setting from the Match block, or narrow the block (e.g. `Match User deploy Address 10.0.0.0/8`)" + Reload,
     };
 
+    public static readonly CheckInfo PermitUserEnvironment = new("host-ssh-permit-user-environment", "SSH users may set their environment", Severity.Medium)
+    {
+        Description = "PermitUserEnvironment lets ~/.ssh/environment and authorized_keys environment= options set variables such as "
+            + "LD_PRELOAD for sshd's child, which defeats ForceCommand and restricted shells.",
+        Remediation = "Set `PermitUserEnvironment no`" + Reload,
+        References = ["lynis:SSH-7408", "CIS-Distribution: Ensure sshd PermitUserEnvironment is disabled"],
+    };
+
+    public static readonly CheckInfo IgnoreRhosts = new("host-ssh-ignore-rhosts", "SSH honours .rhosts or .shosts files", Severity.Medium)
+    {
+        Description = "IgnoreRhosts no (or shosts-only) lets users' .rhosts/.shosts files grant host-based trust.",
+        Remediation = "Set `IgnoreRhosts yes`" + Reload,
+        References = ["lynis:SSH-7408", "CIS-Distribution: Ensure sshd IgnoreRhosts is enabled"],
+    };
+
+    public static readonly CheckInfo HostbasedAuthentication = new("host-ssh-hostbased-auth", "SSH host-based authentication enabled", Severity.Medium)
+    {
+        Description = "HostbasedAuthentication trusts whole client hosts instead of users' keys.",
+        Remediation = "Set `HostbasedAuthentication no`" + Reload,
+        References = ["CIS-Distribution: Ensure sshd HostbasedAuthentication is disabled"],
+    };
+
+    public static readonly CheckInfo GatewayPorts = new("host-ssh-gateway-ports", "SSH remote forwards may listen on all interfaces", Severity.Low)
+    {
+        Description = "GatewayPorts yes or clientspecified lets a user's remote forward (-R) open a port reachable from the network.",
+        Remediation = "Set `GatewayPorts no`" + Reload,
+        References = ["lynis:SSH-7408"],
+    };
+
+    public static readonly CheckInfo PermitTunnel = new("host-ssh-permit-tunnel", "SSH tun/tap tunnelling allowed", Severity.Low)
+    {
+        Description = "PermitTunnel lets users bridge networks through tun(4)/tap(4) devices (a VPN into the host's networks).",
+        Remediation = "Set `PermitTunnel no`" + Reload,
+        References = ["lynis:SSH-7408"],
+    };
+
+    public static readonly CheckInfo AgentForwarding = new("host-ssh-agent-forwarding", "SSH agent forwarding allowed", Severity.Low)
+    {
+        Description = "A forwarded agent can be used by root, or anyone who becomes the user, on this host to log in elsewhere as the user.",
+        Remediation = "Set `AllowAgentForwarding no` (or `DisableForwarding yes`)" + Reload,
+        References = ["lynis:SSH-7408"],
+    };
+
+    public static readonly CheckInfo StrictModes = new("host-ssh-strict-modes", "SSH does not check users' file modes", Severity.Low)
+    {
+        Description = "StrictModes no accepts authorized_keys and home directories that other users can write.",
+        Remediation = "Set `StrictModes yes`" + Reload,
+        References = ["lynis:SSH-7408"],
+    };
+
+    public static readonly CheckInfo MaxSessions = new("host-ssh-max-sessions", "SSH MaxSessions above 10", Severity.Low)
+    {
+        Description = "MaxSessions caps the sessions multiplexed on one connection; CIS asks for 10 or fewer.",
+        Remediation = "Set `MaxSessions 10`" + Reload,
+        References = ["lynis:SSH-7408", "CIS-Distribution: Ensure sshd MaxSessions is configured"],
+    };
+
     public static IReadOnlyList<CheckInfo> All { get; } =
     [
         Installed, PasswordAuthentication, KbdInteractive, PermitRootLogin, PermitEmptyPasswords, PubkeyAuthentication, MaxAuthTries,
         X11Forwarding, TcpForwarding, WeakCiphers, WeakMacs, WeakKex, WeakHostKeyAlgorithms, HostKeys, LogLevel, LoginGraceTime,
-        ClientAlive, Banner, MatchOverride,
+        ClientAlive, Banner, PermitUserEnvironment, IgnoreRhosts, HostbasedAuthentication, GatewayPorts, PermitTunnel, AgentForwarding,
+        StrictModes, MaxSessions, MatchOverride,
     ];
 }

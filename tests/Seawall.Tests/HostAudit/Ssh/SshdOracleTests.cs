@@ -21,7 +21,8 @@ public sealed class SshdOracleTests
     [
         "passwordauthentication", "kbdinteractiveauthentication", "permitrootlogin", "permitemptypasswords", "pubkeyauthentication",
         "maxauthtries", "x11forwarding", "allowtcpforwarding", "disableforwarding", "loglevel", "logingracetime", "clientaliveinterval",
-        "clientalivecountmax", "banner", "usepam",
+        "clientalivecountmax", "banner", "usepam", "permituserenvironment", "ignorerhosts", "hostbasedauthentication", "gatewayports",
+        "permittunnel", "allowagentforwarding", "strictmodes", "maxsessions",
     ];
 
     private static readonly (string Keyword, Func<string, FindingStatus> Classify)[] ListKeywords =
@@ -139,7 +140,8 @@ public sealed class SshdOracleTests
             + $"  Include {d}/match.d/*.conf\n"
             + "Match all\n"
             + "AllowTcpForwarding local\n");
-        dir.Write("conf.d/20-b.conf", "PermitRootLogin yes\nMaxAuthTries 9\n");
+        dir.Write("conf.d/20-b.conf", "PermitRootLogin yes\nMaxAuthTries 9\nGatewayPorts clientspecified\nPermitTunnel point-to-point\n"
+            + "IgnoreRhosts shosts-only\nMaxSessions 20\nAllowAgentForwarding no\nStrictModes no\nPermitUserEnvironment LANG,TZ\n");
         dir.Write("conf.d/10-a.conf", "permitrootlogin no\nX11Forwarding yes\nLogLevel verbose\n");
         dir.Write("conf.d/30-c.conf", "Match Group admins\n  PermitEmptyPasswords yes\n");
         dir.Write("match.d/x.conf", "ClientAliveInterval 60\n");
