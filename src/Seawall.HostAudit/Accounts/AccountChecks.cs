@@ -97,6 +97,7 @@ internal static class AccountChecks
         Description = "An ALL command grant makes the user or group root. The distributions' admin entries (root, %sudo, %wheel, %admin) pass; "
             + "others are worth a look; a rule for ALL users fails.",
         Remediation = "Put administrators in the sudo (Debian) or wheel (RHEL) group and remove the rule (`visudo -f <file>`), or grant named commands only",
+        References = ["sudoers(5): User specification"],
     };
 
     public static readonly CheckInfo SudoersPermissions = new("host-accounts-sudoers-perms", "sudoers file ownership and mode", Severity.Medium)

@@ -10,6 +10,7 @@ internal static class SshChecks
     public static readonly CheckInfo Installed = new("host-ssh-sshd", "SSH server presence", Severity.Low)
     {
         Description = "Whether an OpenSSH server is installed; the SSH checks run only where it is.",
+        Remediation = "Nothing to fix (informational); where nobody logs in over SSH, remove the server: `apt-get purge openssh-server` or `dnf remove openssh-server`",
         References = ["lynis:SSH-7402"],
     };
 
@@ -17,6 +18,7 @@ internal static class SshChecks
     {
         Description = "PasswordAuthentication lets anyone who reaches port 22 guess passwords; keys (or certificates) cannot be guessed.",
         Remediation = "Set `PasswordAuthentication no`" + Reload,
+        References = ["sshd_config(5): PasswordAuthentication"],
     };
 
     public static readonly CheckInfo KbdInteractive = new("host-ssh-kbdinteractive-auth", "SSH keyboard-interactive authentication enabled", Severity.Medium)
@@ -24,6 +26,7 @@ internal static class SshChecks
         Description = "With UsePAM yes, keyboard-interactive asks PAM for the password: password login by another name. "
             + "ChallengeResponseAuthentication is its deprecated alias (a separate switch before OpenSSH 8.7).",
         Remediation = "Set `KbdInteractiveAuthentication no`" + Reload,
+        References = ["sshd_config(5): KbdInteractiveAuthentication"],
     };
 
     public static readonly CheckInfo PermitRootLogin = new("host-ssh-permit-root-login", "SSH root login with a password allowed", Severity.High)
@@ -45,6 +48,7 @@ internal static class SshChecks
     {
         Description = "With PubkeyAuthentication no users cannot use keys and fall back to passwords.",
         Remediation = "Set `PubkeyAuthentication yes`" + Reload,
+        References = ["sshd_config(5): PubkeyAuthentication"],
     };
 
     public static readonly CheckInfo MaxAuthTries = new("host-ssh-max-auth-tries", "SSH MaxAuthTries above 4", Severity.Low)
@@ -87,13 +91,14 @@ internal static class SshChecks
     {
         Description = "diffie-hellman-group1-sha1 (1024-bit, Logjam), group14-sha1 and group-exchange-sha1 rely on SHA-1 or small groups.",
         Remediation = "Set `KexAlgorithms -diffie-hellman-group1-sha1,diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1`" + Reload,
-        References = ["CIS-Distribution: Ensure sshd KexAlgorithms is configured"],
+        References = ["CIS-Distribution: Ensure sshd KexAlgorithms is configured", "RFC 9142"],
     };
 
     public static readonly CheckInfo WeakHostKeyAlgorithms = new("host-ssh-weak-hostkey-algorithms", "SSH server signs with weak host key algorithms", Severity.Low)
     {
         Description = "ssh-dss (1024-bit DSA) is broken; ssh-rsa signs with SHA-1 (disabled by default since OpenSSH 8.8).",
         Remediation = "Remove ssh-dss and ssh-rsa from HostKeyAlgorithms (`HostKeyAlgorithms -ssh-dss*,ssh-rsa,ssh-rsa-cert-v01@openssh.com`)" + Reload,
+        References = ["RFC 8332", "sshd_config(5): HostKeyAlgorithms"],
     };
 
     public static readonly CheckInfo HostKeys = new("host-ssh-host-keys", "SSH host key type and size", Severity.Medium)
@@ -102,6 +107,7 @@ internal static class SshChecks
             + "fall short of current guidance (NIST SP 800-57, 128-bit security) (warn). ECDSA and Ed25519 keys pass.",
         Remediation = "Replace the key: `rm /etc/ssh/ssh_host_dsa_key*` or `ssh-keygen -t rsa -b 4096 -N '' -f /etc/ssh/ssh_host_rsa_key` "
             + "(prefer `ssh-keygen -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key`), adjust HostKey lines, reload sshd and update known_hosts",
+        References = ["NIST-800-57-1-5.6.1", "sshd_config(5): HostKey"],
     };
 
     public static readonly CheckInfo LogLevel = new("host-ssh-log-level", "SSH LogLevel too low or too verbose", Severity.Low)
@@ -136,6 +142,7 @@ internal static class SshChecks
     {
         Description = "A Match block (User, Group, Address, ...) turns back on, for the connections it matches, something the global configuration keeps off.",
         Remediation = "Remove the setting from the Match block, or narrow the block (e.g. `Match User deploy Address 10.0.0.0/8`)" + Reload,
+        References = ["sshd_config(5): Match"],
     };
 
     public static readonly CheckInfo PermitUserEnvironment = new("host-ssh-permit-user-environment", "SSH users may set their environment", Severity.Medium)
