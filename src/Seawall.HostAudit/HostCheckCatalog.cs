@@ -14,5 +14,6 @@ public static class HostCheckCatalog
         new HostRole.HostRoleChecks(),
         new Ssh.SshCheckGroup(),
         new Accounts.AccountsCheckGroup(),
+        new RuntimeDaemon.RuntimeDaemonChecks(),
     ];
 }
