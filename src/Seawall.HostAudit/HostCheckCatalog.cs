@@ -15,5 +15,6 @@ public static class HostCheckCatalog
         new Ssh.SshCheckGroup(),
         new Accounts.AccountsCheckGroup(),
         new RuntimeDaemon.RuntimeDaemonChecks(),
+        new RuntimeVersions.RuntimeVersionChecks(),
     ];
 }
