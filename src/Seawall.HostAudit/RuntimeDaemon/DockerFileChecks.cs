@@ -22,11 +22,11 @@ internal static class DockerFileChecks
         References = [$"CIS-Docker-{cis}", $"docker-bench:{cis}", Nist],
     };
 
-    private static CheckInfo Mode(string id, string title, Severity severity, string what, string mode, string cis) => new(id, title, severity)
+    private static CheckInfo Mode(string id, string title, Severity severity, string what, string mode, string cis, params string[] more) => new(id, title, severity)
     {
         Description = $"{what} must be mode {mode} or more restrictive: write access by others lets them change how dockerd runs.",
         Remediation = $"chmod {mode} <file>",
-        References = [$"CIS-Docker-{cis}", $"docker-bench:{cis}", Nist],
+        References = [$"CIS-Docker-{cis}", $"docker-bench:{cis}", Nist, .. more],
     };
 
     private static readonly FilePair Service = new(
@@ -66,7 +66,7 @@ internal static class DockerFileChecks
 
     private static readonly FilePair DockerSock = new(
         Owner("host-runtime-docker-sock-owner", "The Docker socket is owned by root:docker", Severity.High, "docker.sock (who can open it controls dockerd, root on this host)", "root:docker", "3.15"),
-        Mode("host-runtime-docker-sock-mode", "The Docker socket permissions are 660 or more restrictive", Severity.High, "docker.sock (who can open it controls dockerd, root on this host)", "660", "3.16"),
+        Mode("host-runtime-docker-sock-mode", "The Docker socket permissions are 660 or more restrictive", Severity.High, "docker.sock (who can open it controls dockerd, root on this host)", "660", "3.16", "lynis:CONT-8108"),
         0x1B0, "root:docker");
 
     private static readonly FilePair DaemonJson = new(
