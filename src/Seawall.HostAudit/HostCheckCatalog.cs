@@ -16,5 +16,6 @@ public static class HostCheckCatalog
         new Accounts.AccountsCheckGroup(),
         new RuntimeDaemon.RuntimeDaemonChecks(),
         new RuntimeVersions.RuntimeVersionChecks(),
+        new AttackSurface.AttackSurfaceChecks(),
     ];
 }
