@@ -42,7 +42,7 @@ internal static class DataRootPartition
         }
         var location = new Location(Path: source);
         var evidence = $"{path} is on the {containing.MountPoint} mount ({containing.FileSystem} {containing.Source})";
-        yield return containing.MountPoint == path ? Check.Pass(evidence, location) : Check.Warn(evidence, location);
+        yield return (containing.MountPoint == path ? Check.Pass(evidence, location) : Check.Warn(evidence, location)) with { Target = path };
     }
 
     /// <summary>The mount table of pid 1, else of the reading process; the path read and its entries.</summary>

@@ -30,9 +30,9 @@ internal static class DockerAuditRules
         new("1.1.4", "run-containerd", "/run/containerd", ["run/containerd"], false),
         new("1.1.5", "var-lib-docker", "/var/lib/docker", ["var/lib/docker"], true),
         new("1.1.6", "etc-docker", "/etc/docker", ["etc/docker"], true),
-        new("1.1.7", "docker-service", "the docker.service unit", ["etc/systemd/system/docker.service", "lib/systemd/system/docker.service", "usr/lib/systemd/system/docker.service"], true),
-        new("1.1.8", "containerd-sock", "containerd.sock", ["run/containerd/containerd.sock", "etc/systemd/system/containerd.socket", "lib/systemd/system/containerd.socket", "usr/lib/systemd/system/containerd.socket"], false),
-        new("1.1.9", "docker-socket", "the docker.socket unit", ["etc/systemd/system/docker.socket", "lib/systemd/system/docker.socket", "usr/lib/systemd/system/docker.socket"], true),
+        new("1.1.7", "docker-service", "the docker.service unit", ["etc/systemd/system/docker.service", "usr/lib/systemd/system/docker.service", "lib/systemd/system/docker.service"], true),
+        new("1.1.8", "containerd-sock", "containerd.sock", ["run/containerd/containerd.sock", "etc/systemd/system/containerd.socket", "usr/lib/systemd/system/containerd.socket", "lib/systemd/system/containerd.socket"], false),
+        new("1.1.9", "docker-socket", "the docker.socket unit", ["etc/systemd/system/docker.socket", "usr/lib/systemd/system/docker.socket", "lib/systemd/system/docker.socket"], true),
         new("1.1.10", "etc-default-docker", "/etc/default/docker", ["etc/default/docker"], true),
         new("1.1.11", "daemon-json", "/etc/docker/daemon.json", ["etc/docker/daemon.json"], true),
         new("1.1.12", "containerd-config", "/etc/containerd/config.toml", ["etc/containerd/config.toml"], false),
@@ -66,12 +66,13 @@ internal static class DockerAuditRules
             var rule = paths.FirstOrDefault(p => watched.ContainsKey(p));
             if (rule is not null)
             {
-                yield return item.Check.Pass($"/{rule} is watched: {watched[rule]}", Where(watched[rule]));
+                yield return item.Check.Pass($"/{rule} is watched: {watched[rule]}", Where(watched[rule])) with { Target = "/" + rule };
             }
             else
             {
                 var read = sources.Count == 0 ? "no audit rules found (/etc/audit/audit.rules, /etc/audit/rules.d/*.rules): auditd is not configured" : "read " + string.Join(", ", sources.Select(s => "/" + s));
-                yield return item.Check.Warn($"no audit rule watches /{present[0]}; {read}").Fix($"echo '-w /{present[0]} -k docker' >> /etc/audit/rules.d/docker.rules && augenrules --load");
+                yield return (item.Check.Warn($"no audit rule watches /{present[0]}; {read}") with { Target = "/" + present[0] })
+                    .Fix($"echo '-w /{present[0]} -k docker' >> /etc/audit/rules.d/docker.rules && augenrules --load");
             }
         }
     }

@@ -36,6 +36,7 @@ public sealed class RuntimeVersionChecks : IHostCheckGroup
         var findings = new List<Finding>();
         var found = new List<string>();
         var runtimePackages = context.Packages.Where(p => EscapeAdvisories.Components.Any(c => c.Packages.Contains(p.Name))).ToList();
+        var owned = runtimePackages.ToDictionary(p => p, p => OwnedFiles(context, p));
         foreach (var component in EscapeAdvisories.Components)
         {
             var advisories = EscapeAdvisories.All.Where(a => a.Component == component.Name).ToList();
@@ -46,7 +47,7 @@ public sealed class RuntimeVersionChecks : IHostCheckGroup
             }
             foreach (var binary in Binaries(context, component))
             {
-                var owner = runtimePackages.FirstOrDefault(p => Owns(p, binary));
+                var owner = runtimePackages.FirstOrDefault(p => owned[p].Contains(binary));
                 if (owner is not null && component.Packages.Contains(owner.Name))
                 {
                     continue; // the package's version is this binary's version
@@ -132,23 +133,73 @@ public sealed class RuntimeVersionChecks : IHostCheckGroup
             .Select(p => p.Exe!.Trim('/')));
         foreach (var path in candidates)
         {
-            if (seen.Add(path) && context.Files.Stat(path) is { Kind: Core.FileTree.FileKind.Regular })
+            // /usr/bin/runc -> ../sbin/runc is one binary: report it once, by the path the link leads to.
+            var real = Resolve(context, path);
+            if (real is not null && seen.Add(real) && context.Files.Stat(real, followLinks: false) is { Kind: Core.FileTree.FileKind.Regular })
             {
-                yield return path;
+                yield return real;
             }
         }
     }
 
-    private static bool Owns(Package package, string path)
+    /// <summary>A path with its symlinks followed (a few hops, confined to the root); null when it leads nowhere.</summary>
+    private static string? Resolve(HostContext context, string path)
     {
-        foreach (var file in package.InstalledFiles)
+        for (var hop = 0; hop < 8; hop++)
         {
-            if (file.AsSpan().Trim('/').SequenceEqual(path))
+            if (context.Files.Stat(path, followLinks: false) is not { } node)
             {
-                return true;
+                return null;
+            }
+            if (node.Kind != Core.FileTree.FileKind.Symlink || node.LinkTarget is not { } target)
+            {
+                return path;
+            }
+            var slash = path.LastIndexOf('/');
+            var joined = target.StartsWith('/') ? target : (slash < 0 ? string.Empty : path[..slash] + "/") + target;
+            var parts = new List<string>();
+            foreach (var part in joined.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (part == "..")
+                {
+                    if (parts.Count > 0)
+                    {
+                        parts.RemoveAt(parts.Count - 1);
+                    }
+                }
+                else if (part != ".")
+                {
+                    parts.Add(part);
+                }
+            }
+            path = string.Join('/', parts);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The files a package installed, root-relative. rpm and apk packages carry them; a host's dpkg packages do not
+    /// (the host inventory reads the status file only), so their var/lib/dpkg/info/NAME[:ARCH].list is read here.
+    /// </summary>
+    private static HashSet<string> OwnedFiles(HostContext context, Package package)
+    {
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        IEnumerable<string> paths = package.InstalledFiles;
+        if (package.InstalledFiles.Count == 0)
+        {
+            paths = new[] { $"var/lib/dpkg/info/{package.Name}.list", $"var/lib/dpkg/info/{package.Name}:{package.Arch}.list" }
+                .Select(list => context.Files.ReadText(list, 16 * 1024 * 1024))
+                .FirstOrDefault(text => text is not null)?.Split('\n') ?? [];
+        }
+        foreach (var path in paths)
+        {
+            var clean = path.Trim().Trim('/');
+            if (clean.Length > 0)
+            {
+                files.Add(clean);
             }
         }
-        return false;
+        return files;
     }
 
     /// <summary>The version a release build stamped (-X variable), else the main module's (a tagged `go install`); with how it was read.</summary>

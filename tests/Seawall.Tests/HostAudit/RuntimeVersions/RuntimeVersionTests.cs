@@ -215,6 +215,35 @@ public class RuntimeVersionTests(FakeRuncBuild build) : IClassFixture<FakeRuncBu
     }
 
     [Fact]
+    public void Binary_OwnedThroughDpkgList_PackageVersionOnly_LinkReportedOnce()
+    {
+        var binary = build.Binary("1.1.11");
+        using var root = new HostRoot();
+        root.WriteBytes("usr/sbin/runc", File.ReadAllBytes(binary))
+            .Symlink("usr/bin/runc", "../sbin/runc")
+            .Write("var/lib/dpkg/info/runc.list", "/.\n/usr\n/usr/bin\n/usr/bin/runc\n/usr/sbin\n/usr/sbin/runc\n");
+        // A host's dpkg packages come without their file lists (the status file only): the .list file says who owns the binary.
+        var runc = new Package { Name = "runc", Version = "1.1.12+ds1-1", Arch = "amd64", FilePath = "var/lib/dpkg/status" };
+
+        var findings = root.Run(new RuntimeVersionChecks(), [runc]);
+
+        Assert.Equal("runc 1.1.12+ds1-1 (package runc)", findings.One("host-runtime-versions-found").Evidence);
+        Assert.Equal(FindingStatus.Pass, findings.One("host-runtime-versions-cve-2024-21626").Status);
+    }
+
+    [Fact]
+    public void Binary_UnownedBehindASymlink_ReportedOnceByItsRealPath()
+    {
+        var binary = build.Binary("1.1.11");
+        using var root = new HostRoot();
+        root.WriteBytes("usr/local/sbin/runc", File.ReadAllBytes(binary)).Symlink("usr/local/bin/runc", "/usr/local/sbin/runc");
+
+        var finding = root.Run(new RuntimeVersionChecks()).One("host-runtime-versions-cve-2024-21626");
+
+        Assert.Equal("/usr/local/sbin/runc", finding.Target);
+    }
+
+    [Fact]
     public void Binary_NotGo_VersionUnknownWarns()
     {
         using var root = new HostRoot();
