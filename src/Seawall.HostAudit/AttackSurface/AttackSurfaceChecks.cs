@@ -17,6 +17,7 @@ public sealed class AttackSurfaceChecks : IHostCheckGroup
     public static readonly CheckInfo Listeners = new("host-attack-surface-listeners", "Listening sockets and their processes", Severity.Low)
     {
         Description = "Every TCP socket in LISTEN and every bound, unconnected UDP socket, with the processes holding it: what this host offers to the network.",
+        Remediation = "Stop the services this host does not need, and bind the others to the addresses that need them (ss -ltnup shows the same list).",
         References = ["lynis:NETW-3012", "NIST-800-190-4.5.1"],
     };
 

@@ -24,6 +24,8 @@ internal static class ContainerdConfigChecks
     public static readonly CheckInfo Settings = new("host-runtime-containerd-settings", "containerd settings (config.toml)", Severity.Low)
     {
         Description = "The containerd configuration the other containerd checks read: version, gRPC address, disabled plugins and the CRI options that widen what containers may do.",
+        Remediation = "Review the CRI options listed (enable_unprivileged_ports, enable_unprivileged_icmp, restrict_oom_score_adj, device_ownership_from_security_context) against what the workloads need; `containerd config dump` shows the merged configuration.",
+        References = ["NIST-800-190-4.4.3", "https://github.com/containerd/containerd/blob/main/docs/man/containerd-config.toml.5.md"],
     };
 
     public static readonly CheckInfo Tcp = new("host-runtime-containerd-tcp", "containerd's gRPC API is not on TCP without client certificates", Severity.Critical)

@@ -15,6 +15,8 @@ internal static class DaemonConfigChecks
     public static readonly CheckInfo Settings = new("host-runtime-dockerd-settings", "Docker daemon settings (command line and daemon.json)", Severity.Low)
     {
         Description = "The flags dockerd runs with and the daemon.json keys it read, as the other runtime checks see them.",
+        Remediation = "Keep daemon options in one place, /etc/docker/daemon.json, rather than in the unit's ExecStart (systemctl edit docker.service) or /etc/default/docker.",
+        References = ["docker-bench:2", "https://docs.docker.com/reference/cli/dockerd/"],
     };
 
     public static readonly CheckInfo Conflict = new("host-runtime-dockerd-config-conflict", "daemon.json does not conflict with dockerd's command line", Severity.Medium)

@@ -8,7 +8,8 @@ internal static class OtherRuntimes
     public static readonly CheckInfo Check = new("host-runtime-other-runtimes", "Other container runtimes on this host", Severity.Low)
     {
         Description = "Each runtime is another way to start containers and another component to patch; the Docker checks do not cover them.",
-        References = ["NIST-800-190-4.4.1"],
+        Remediation = "Remove the runtimes this host does not use (apt-get purge podman crun ...) and keep the others patched.",
+        References = ["NIST-800-190-4.4.1", "NIST-800-190-4.5.1"],
     };
 
     private sealed record Runtime(string Name, string[] Packages, string[] Binaries, string[] Processes);

@@ -19,12 +19,15 @@ public sealed class RuntimeVersionChecks : IHostCheckGroup
     public static readonly CheckInfo Found = new("host-runtime-versions-found", "Container runtime versions", Severity.Low)
     {
         Description = "The runtimes found, with their versions and where each version was read.",
+        Remediation = "Keep the runtimes on a supported release with current security fixes (apt-get install --only-upgrade runc containerd docker.io, or the vendor's repository).",
+        References = ["CIS-Docker-1.2.2", "docker-bench:1.2.2", "NIST-800-190-4.4.1"],
     };
 
     public static readonly CheckInfo Unknown = new("host-runtime-versions-unknown", "Container runtime version could be read", Severity.Low)
     {
         Description = "A runtime binary that no OS package owns and whose version is not stamped in its Go build info cannot be checked for known escapes.",
         Remediation = "Install the runtime from the distribution or the vendor's package repository, or check its version by hand (runc --version, containerd --version, dockerd --version).",
+        References = ["CIS-Docker-1.2.2", "NIST-800-190-4.4.1"],
     };
 
     public string Name => "runtime-versions";
