@@ -174,6 +174,41 @@ public sealed class HostFileTree : IFileTree, IDisposable
         }
     }
 
+    /// <summary>
+    /// The targets of the links in one directory, read through a single open of it: a process's fd/ table
+    /// ("socket:[1234]", "/dev/null") costs one open instead of one per descriptor. Null when the directory cannot be
+    /// opened (another user's process without root); at most max entries.
+    /// </summary>
+    public IReadOnlyList<(string Name, string Target)>? ReadLinks(string directory, int max = MaxDirectoryEntries)
+    {
+        var fd = OpenPath(directory, LinuxFiles.ODirectory, followLast: true);
+        if (fd < 0)
+        {
+            return null;
+        }
+        try
+        {
+            var entries = LinuxFiles.ListDirectory(fd, max);
+            if (entries is null)
+            {
+                return null;
+            }
+            var links = new List<(string, string)>(entries.Count);
+            foreach (var (name, _) in entries)
+            {
+                if (LinuxFiles.ReadLink(fd, name) is { } target)
+                {
+                    links.Add((name, target));
+                }
+            }
+            return links;
+        }
+        finally
+        {
+            LinuxFiles.Close(fd);
+        }
+    }
+
     public bool Exists(string path) => Stat(path, followLinks: false) is not null;
 
     // ---- IFileTree: what the package analyzers need from a host ----

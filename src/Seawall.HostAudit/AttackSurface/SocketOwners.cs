@@ -27,15 +27,15 @@ internal static class SocketOwners
             {
                 continue;
             }
-            var fdDirectory = $"proc/{process.Pid}/fd";
-            foreach (var fd in context.Files.List(fdDirectory) ?? [])
+            var links = context.Files.ReadLinks($"proc/{process.Pid}/fd", MaxLinks - read);
+            if (links is null)
             {
-                if (++read > MaxLinks)
-                {
-                    return owners;
-                }
-                var target = context.Files.ReadLink(fdDirectory + "/" + fd);
-                if (target is null || !target.StartsWith("socket:[", StringComparison.Ordinal) || !target.EndsWith(']')
+                continue;
+            }
+            read += links.Count;
+            foreach (var (_, target) in links)
+            {
+                if (!target.StartsWith("socket:[", StringComparison.Ordinal) || !target.EndsWith(']')
                     || !long.TryParse(target.AsSpan(8, target.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture, out var inode)
                     || !inodes.Contains(inode))
                 {
@@ -49,6 +49,10 @@ internal static class SocketOwners
                 {
                     list.Add(process);
                 }
+            }
+            if (read >= MaxLinks)
+            {
+                break;
             }
         }
         return owners;

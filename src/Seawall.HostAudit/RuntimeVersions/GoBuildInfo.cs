@@ -231,7 +231,7 @@ internal static class GoBuildInfo
         var shnum = (int)Word(ident, is64 ? 60 : 48, 2);
         var shstrndx = (int)Word(ident, is64 ? 62 : 50, 2);
 
-        if (shoff > 0 && shnum is > 0 and < 10_000 && shentsize >= (is64 ? 64 : 40) && shstrndx < shnum)
+        if (shoff > 0 && shnum is > 0 and < 10_000 && shentsize >= (is64 ? 64 : 40) && shentsize <= 256 && shstrndx < shnum)
         {
             var sections = ReadAt(stream, shoff, shnum * shentsize);
             if (sections.Length == shnum * shentsize)
@@ -253,7 +253,7 @@ internal static class GoBuildInfo
                 }
             }
         }
-        if (phoff > 0 && phnum is > 0 and < 10_000 && phentsize >= (is64 ? 56 : 32))
+        if (phoff > 0 && phnum is > 0 and < 10_000 && phentsize >= (is64 ? 56 : 32) && phentsize <= 256)
         {
             var headers = ReadAt(stream, phoff, phnum * phentsize);
             for (var i = 0; i + 1 <= phnum && (i + 1) * phentsize <= headers.Length; i++)
