@@ -14,6 +14,9 @@ public sealed class AttackSurfaceChecks : IHostCheckGroup
 {
     private static readonly string[] Tables = ["tcp", "tcp6", "udp", "udp6"];
 
+    /// <summary>Listeners named in the one informational finding; a busy host's rest is counted, the risky ones still checked.</summary>
+    private const int MaxListed = 1000;
+
     public static readonly CheckInfo Listeners = new("host-attack-surface-listeners", "Listening sockets and their processes", Severity.Low)
     {
         Description = "Every TCP socket in LISTEN and every bound, unconnected UDP socket, with the processes holding it: what this host offers to the network.",
@@ -43,7 +46,11 @@ public sealed class AttackSurfaceChecks : IHostCheckGroup
         IReadOnlyList<HostProcess> OwnersOf(Listener l) => owners.TryGetValue(l.Inode, out var list) ? list : [];
         var location = new Location(Path: directory);
 
-        var lines = listeners.Select(l => $"{l.Protocol} {l.Endpoint} {Describe(OwnersOf(l))}").ToList();
+        var lines = listeners.Take(MaxListed).Select(l => $"{l.Protocol} {l.Endpoint} {Describe(OwnersOf(l))}").ToList();
+        if (listeners.Count > MaxListed)
+        {
+            lines.Add($"and {listeners.Count - MaxListed} more");
+        }
         yield return Listeners.Info(lines.Count == 0 ? "no listening sockets" : string.Join("; ", lines), location);
 
         foreach (var listener in listeners)

@@ -8,7 +8,7 @@ namespace Seawall.HostAudit.RuntimeDaemon;
 /// daemon runs with, from its command line merged with daemon.json. Where docker-bench asks `docker info` (storage
 /// driver, logging driver, live restore), the value comes from the same flags and file, with dockerd's default.
 /// </summary>
-internal static class DaemonConfigChecks
+internal static partial class DaemonConfigChecks
 {
     private const string Nist = "NIST-800-190-4.4.3";
 
@@ -288,7 +288,7 @@ internal static class DaemonConfigChecks
         var parts = new List<string>();
         if (s.Process is { } p)
         {
-            parts.Add("command line: " + (s.Flags.Count == 0 ? "(no flags)" : string.Join(' ', s.Flags.Select(f => f.Raw))));
+            parts.Add("command line: " + (s.Flags.Count == 0 ? "(no flags)" : string.Join(' ', s.Flags.Select(Redacted))));
         }
         var fromFile = s.ConfigPath is null ? "configuration file: unknown (rootless dockerd, environment not readable)"
             : !s.ConfigExists ? $"configuration file: {s.ConfigPath} (absent)"
@@ -297,6 +297,24 @@ internal static class DaemonConfigChecks
         parts.Add(fromFile);
         return string.Join("; ", parts);
     }
+
+    /// <summary>
+    /// A flag as written, except a log driver option that carries a credential (--log-opt splunk-token=...): the
+    /// report travels further than the process table, so the value is left out.
+    /// </summary>
+    private static string Redacted(FlagUse flag)
+    {
+        if (flag.Name != "log-opt")
+        {
+            return flag.Raw;
+        }
+        var eq = flag.Value.IndexOf('=', StringComparison.Ordinal);
+        var key = eq < 0 ? flag.Value : flag.Value[..eq];
+        return SecretKey().IsMatch(key) ? flag.Raw.Replace(flag.Value, key + "=(redacted)", StringComparison.Ordinal) : flag.Raw;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("token|password|secret|key|credential", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex SecretKey();
 
     private static Finding LogLevelFinding(DockerSettings s, Func<Finding, DaemonSetting?, Finding> at)
     {

@@ -120,6 +120,14 @@ public class DaemonConfigTests
     }
 
     [Fact]
+    public void Settings_LogOptCredential_Redacted()
+    {
+        var finding = RunDockerd("--log-driver=splunk --log-opt splunk-token=176FCEBF-4CF5-4EDF-91BC-703796522D20 --log-opt splunk-url=https://splunk.example:8088").One("host-runtime-dockerd-settings");
+
+        Assert.StartsWith("command line: --log-driver=splunk --log-opt splunk-token=(redacted) --log-opt splunk-url=https://splunk.example:8088;", finding.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TcpTls_LoopbackOnly_FailsAtHighNotCritical()
     {
         var finding = RunDockerd("-H tcp://127.0.0.1:2375").One("host-runtime-tcp-tls");
