@@ -11,14 +11,17 @@ internal static class AffectedRanges
 {
     /// <summary>
     /// Whether the entry covers the installed version; the range's fixed versions (newer than the installed one) are
-    /// added to <paramref name="fixedVersions"/>. A bound that does not parse in the scheme makes that range unusable:
+    /// added to <paramref name="fixedVersions"/> (once per covering range: the caller sorts out repeats). A bound that does not parse in the scheme makes that range unusable:
     /// it is reported through <paramref name="warn"/> and skipped, never guessed.
     /// </summary>
-    public static bool Covers(AffectedEntry entry, ParsedVersion installed, IVersionComparer comparer, ISet<string> fixedVersions, Action<string> warn)
+    public static bool Covers(AffectedEntry entry, ParsedVersion installed, IVersionComparer comparer, ICollection<string> fixedVersions, Action<string> warn)
     {
         var affected = false;
-        foreach (var range in entry.Ranges)
+        // Indexed, not foreach: the lists are arrays behind an interface, and each foreach would allocate an enumerator.
+        var ranges = entry.Ranges;
+        for (var r = 0; r < ranges.Count; r++)
         {
+            var range = ranges[r];
             // GIT ranges name commits: only their events' expansion into `versions` (which OSV publishes) can match.
             if (range.Type is not ("ECOSYSTEM" or "SEMVER"))
             {
@@ -38,13 +41,35 @@ internal static class AffectedRanges
         return affected;
     }
 
-    private static bool InRange(AffectedRange range, ParsedVersion installed, IVersionComparer comparer, ISet<string> fixedVersions, AffectedEntry entry, Action<string> warn)
+    /// <summary>Scratch for one range's parsed events: every entry of a scan is evaluated, and one list each was most of it.</summary>
+    [ThreadStatic]
+    private static List<(ParsedVersion? Version, RangeEvent Event)>? s_events;
+
+    private static readonly Comparison<(ParsedVersion? Version, RangeEvent Event)> ByVersion = static (a, b) =>
+        a.Version is null ? (b.Version is null ? 0 : -1) : b.Version is null ? 1 : a.Version.CompareTo(b.Version);
+
+    private static bool InOrder(List<(ParsedVersion? Version, RangeEvent Event)> events)
+    {
+        for (var i = 1; i < events.Count; i++)
+        {
+            if (ByVersion(events[i - 1], events[i]) > 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool InRange(AffectedRange range, ParsedVersion installed, IVersionComparer comparer, ICollection<string> fixedVersions, AffectedEntry entry, Action<string> warn)
     {
         // Evaluated as the spec's reference algorithm: events sorted by version ("0" lowest), the last event at or
         // below the installed version decides; `limit` bounds the whole range.
-        var events = new List<(ParsedVersion? Version, RangeEvent Event)>(range.Events.Count);
-        foreach (var e in range.Events)
+        var events = s_events ??= new List<(ParsedVersion?, RangeEvent)>(8);
+        events.Clear();
+        var published = range.Events;
+        for (var i = 0; i < published.Count; i++)
         {
+            var e = published[i];
             if (e.Kind == RangeEventKind.Introduced && e.Version == "0")
             {
                 events.Add((null, e));
@@ -57,7 +82,12 @@ internal static class AffectedRanges
             }
             events.Add((version, e));
         }
-        events.Sort((a, b) => a.Version is null ? (b.Version is null ? 0 : -1) : b.Version is null ? 1 : a.Version.CompareTo(b.Version));
+        // Most ranges are published in order ("0", then the fix). Up to 16 items List.Sort is an insertion sort, which
+        // leaves ordered input as it is, so skipping it there changes nothing.
+        if (events.Count > 16 || !InOrder(events))
+        {
+            events.Sort(ByVersion);
+        }
 
         var affected = false;
         string? fixedAfter = null;

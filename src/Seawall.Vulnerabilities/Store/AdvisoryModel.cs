@@ -84,7 +84,7 @@ public sealed record AffectedEntry
     /// </summary>
     public bool ListsVersion(string version)
     {
-        if (_versions is not null || _versionsJson is null || version.AsSpan().IndexOfAny('"', '\\') >= 0 || version.Any(char.IsControl))
+        if (_versions is not null || _versionsJson is null || version.AsSpan().IndexOfAny('"', '\\') >= 0 || HasControl(version))
         {
             return Versions.Contains(version);
         }
@@ -97,6 +97,18 @@ public sealed record AffectedEntry
         var length = System.Text.Encoding.UTF8.GetBytes(version, quoted[1..]);
         quoted[length + 1] = (byte)'"';
         return _versionsJson.AsSpan().IndexOf(quoted[..(length + 2)]) >= 0;
+    }
+
+    private static bool HasControl(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private IReadOnlyList<string>? _versions;

@@ -52,8 +52,24 @@ internal static class StoreJson
         w.WriteEndArray();
     });
 
+    /// <summary>What the previous row of a lookup said: rows of one package come together and repeat its name and purl.</summary>
+    internal struct EntryReuse
+    {
+        public string? Package;
+        public string? Purl;
+        public string? Repo;
+    }
+
+    /// <summary>Scratch for one range's events (lookups run under the store's lock, one at a time).</summary>
+    [ThreadStatic]
+    private static List<RangeEvent>? s_events;
+
     /// <summary>Reads an <see cref="Entry"/> column back; the caller supplies what the row's other columns say.</summary>
-    public static AffectedEntry ReadEntry(ReadOnlySpan<byte> json, string ecosystem, Func<long, string> sourceName, byte[]? versions)
+    /// <remarks>
+    /// A lookup reads thousands of rows and keeps them all while they are matched, so each row is made of few objects:
+    /// arrays rather than lists, and the package name, purl and repository of the previous row reused when they repeat.
+    /// </remarks>
+    public static AffectedEntry ReadEntry(ReadOnlySpan<byte> json, string ecosystem, Func<long, string> sourceName, byte[]? versions, ref EntryReuse reuse)
     {
         var reader = new Utf8JsonReader(json);
         reader.Read(); // [
@@ -66,19 +82,27 @@ internal static class StoreJson
         reader.Read();
         var withdrawn = reader.GetInt32() != 0;
         reader.Read();
-        var package = reader.GetString()!;
-        var purl = NextNullable(ref reader);
+        var package = reuse.Package = Reused(ref reader, reuse.Package)!;
+        reader.Read();
+        var purl = reuse.Purl = Reused(ref reader, reuse.Purl);
         var fixedVersion = NextNullable(ref reader);
         var status = StoreSchema.ParseStatus(NextNullable(ref reader));
         var severity = NextNullable(ref reader);
         var statusNote = NextNullable(ref reader);
-        var ranges = new List<AffectedRange>(1);
+        AffectedRange? single = null;
+        List<AffectedRange>? several = null;
+        var events = s_events ??= new List<RangeEvent>(8);
         while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
         {
             reader.Read();
-            var type = reader.ValueTextEquals("ECOSYSTEM"u8) ? "ECOSYSTEM" : reader.ValueTextEquals("SEMVER"u8) ? "SEMVER" : reader.GetString()!;
-            var repo = NextNullable(ref reader);
-            var events = new List<RangeEvent>(2);
+            var type = reader.ValueTextEquals("ECOSYSTEM"u8) ? "ECOSYSTEM" : reader.ValueTextEquals("SEMVER"u8) ? "SEMVER" : reader.ValueTextEquals("GIT"u8) ? "GIT" : reader.GetString()!;
+            reader.Read();
+            string? repo = null;
+            if (reader.TokenType != JsonTokenType.Null)
+            {
+                repo = reuse.Repo = Reused(ref reader, reuse.Repo);
+            }
+            events.Clear();
             while (reader.Read() && reader.TokenType == JsonTokenType.String)
             {
                 var kind = reader.ValueSpan[0] switch
@@ -92,7 +116,15 @@ internal static class StoreJson
                 // Most ranges start at "0": one string for all of them.
                 events.Add(new RangeEvent(kind, reader.ValueTextEquals("0"u8) ? "0" : reader.GetString()!));
             }
-            ranges.Add(new AffectedRange(type, repo, events));
+            var range = new AffectedRange(type, repo, [.. events]);
+            if (single is null)
+            {
+                single = range;
+            }
+            else
+            {
+                (several ??= [single]).Add(range);
+            }
         }
         return new AffectedEntry
         {
@@ -107,10 +139,16 @@ internal static class StoreJson
             Status = status,
             Severity = severity,
             StatusNote = statusNote,
-            Ranges = ranges,
+            Ranges = several is not null ? [.. several] : single is not null ? [single] : [],
             VersionsJson = versions,
         };
     }
+
+    /// <summary>The current string or null token, as <paramref name="previous"/> when it says the same.</summary>
+    private static string? Reused(ref Utf8JsonReader reader, string? previous) =>
+        reader.TokenType == JsonTokenType.Null ? null
+        : previous is not null && reader.ValueTextEquals(previous) ? previous
+        : reader.GetString();
 
     private static string? NextNullable(ref Utf8JsonReader reader)
     {
@@ -139,6 +177,30 @@ internal static class StoreJson
         }
         w.WriteEndArray();
     });
+
+    /// <summary>A JSON array of strings, as UTF-8 into <paramref name="buffer"/> (the lookup keys a statement unpacks with json_each).</summary>
+    public static void WriteStrings(IBufferWriter<byte> buffer, IEnumerable<string> values)
+    {
+        using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <summary>A JSON array of numbers, as UTF-8 into <paramref name="buffer"/>.</summary>
+    public static void WriteNumbers(IBufferWriter<byte> buffer, IEnumerable<long> values)
+    {
+        using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            writer.WriteNumberValue(value);
+        }
+        writer.WriteEndArray();
+    }
 
     public static string? Severities(IReadOnlyList<SeverityScore> values) => values.Count == 0 ? null : Write(values, static (w, list) =>
     {
@@ -184,51 +246,82 @@ internal static class StoreJson
         _ => null,
     };
 
-    public static IReadOnlyList<string> ReadStrings(string? json) => ReadStrings(json is null ? null : Encoding.UTF8.GetBytes(json));
-
-    public static IReadOnlyList<string> ReadStrings(byte[]? json)
+    /// <summary>A string list column (UTF-8 JSON as SQLite holds it); empty for NULL.</summary>
+    public static IReadOnlyList<string> ReadStrings(ReadOnlySpan<byte> json)
     {
-        if (json is null || json.Length == 0)
+        if (json.IsEmpty)
         {
             return [];
         }
         var reader = new Utf8JsonReader(json);
-        var values = new List<string>();
+        var values = Scratch<string>.Get();
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.String)
         {
             values.Add(reader.GetString()!);
         }
-        return values;
+        return Scratch<string>.ToArray(values);
     }
 
-    public static IReadOnlyList<SeverityScore> ReadSeverities(string? json) =>
-        ReadPairs(json, "type", "score", static (a, b) => new SeverityScore(a, b));
-
-    public static IReadOnlyList<AdvisoryReference> ReadReferences(string? json) =>
-        ReadPairs(json, "type", "url", static (a, b) => new AdvisoryReference(a, b));
-
-    private static List<T> ReadPairs<T>(string? json, string first, string second, Func<string, string, T> create)
+    /// <summary>
+    /// A list to collect into before the one array a value keeps: thousands of advisories are read per scan and a
+    /// list of their own would be two objects each.
+    /// </summary>
+    private static class Scratch<T>
     {
-        var values = new List<T>();
-        if (string.IsNullOrEmpty(json))
+        [ThreadStatic]
+        private static List<T>? s_list;
+
+        public static List<T> Get()
         {
-            return values;
+            var list = s_list ??= new List<T>(16);
+            list.Clear();
+            return list;
         }
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+
+        /// <summary>The collected values; the scratch list lets go of them.</summary>
+        public static T[] ToArray(List<T> list)
+        {
+            var array = list.ToArray();
+            list.Clear();
+            return array;
+        }
+    }
+
+    public static IReadOnlyList<SeverityScore> ReadSeverities(ReadOnlySpan<byte> json) =>
+        ReadPairs(json, "type"u8, "score"u8, static (a, b) => new SeverityScore(a, b));
+
+    public static IReadOnlyList<AdvisoryReference> ReadReferences(ReadOnlySpan<byte> json) =>
+        ReadPairs(json, "type"u8, "url"u8, static (a, b) => new AdvisoryReference(a, b));
+
+    /// <summary>The few type names OSV uses, one string each instead of one per reference or score read.</summary>
+    private static readonly (byte[] Utf8, string Text)[] KnownTypes = [.. new[]
+    {
+        "WEB", "ADVISORY", "FIX", "REPORT", "PACKAGE", "ARTICLE", "EVIDENCE", "DETECTION", "DISCUSSION", "INTRODUCED", "GIT", "CVSS_V2", "CVSS_V3", "CVSS_V4",
+    }.Select(name => (Encoding.UTF8.GetBytes(name), name))];
+
+    private static T[] ReadPairs<T>(ReadOnlySpan<byte> json, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Func<string, string, T> create)
+    {
+        if (json.IsEmpty)
+        {
+            return [];
+        }
+        var values = Scratch<T>.Get();
+        var reader = new Utf8JsonReader(json);
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             string a = string.Empty, b = string.Empty;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var property = reader.GetString();
+                var isFirst = reader.ValueTextEquals(first);
+                var isSecond = !isFirst && reader.ValueTextEquals(second);
                 reader.Read();
-                if (property == first)
+                if (isFirst)
                 {
-                    a = reader.GetString() ?? string.Empty;
+                    a = (reader.TokenType == JsonTokenType.String ? Known(ref reader) : null) ?? reader.GetString() ?? string.Empty;
                 }
-                else if (property == second)
+                else if (isSecond)
                 {
                     b = reader.GetString() ?? string.Empty;
                 }
@@ -239,7 +332,19 @@ internal static class StoreJson
             }
             values.Add(create(a, b));
         }
-        return values;
+        return Scratch<T>.ToArray(values);
+    }
+
+    private static string? Known(ref Utf8JsonReader reader)
+    {
+        foreach (var (utf8, text) in KnownTypes)
+        {
+            if (reader.ValueTextEquals(utf8))
+            {
+                return text;
+            }
+        }
+        return null;
     }
 
     private static string Write<T>(T value, Action<Utf8JsonWriter, T> write)

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Seawall.Vulnerabilities.Versions;
 
 /// <summary>
@@ -18,6 +20,10 @@ internal sealed class Pep440Comparer : VersionComparer<Pep440Version>
         return TryParseModern(original, s) ?? new Pep440Version(original, LegacyParts(s));
     }
 
+    /// <summary>Scratch for the release numbers: the version keeps one array of exactly the ones that count.</summary>
+    [ThreadStatic]
+    private static List<Numeral>? s_release;
+
     private static Pep440Version? TryParseModern(string original, string s)
     {
         var pos = s[0] == 'v' ? 1 : 0;
@@ -37,7 +43,9 @@ internal sealed class Pep440Comparer : VersionComparer<Pep440Version>
                 return null;
             }
         }
-        var release = new List<Numeral> { Numeral.Parse(digits) };
+        var release = s_release ??= new List<Numeral>(8);
+        release.Clear();
+        release.Add(Numeral.Parse(digits));
         while (pos + 1 < s.Length && s[pos] == '.' && char.IsAsciiDigit(s[pos + 1]))
         {
             pos++;
@@ -103,7 +111,7 @@ internal sealed class Pep440Comparer : VersionComparer<Pep440Version>
         {
             return null;
         }
-        return new Pep440Version(original, epoch, [.. release.GetRange(0, length)], pre, preNumber, post, dev, local);
+        return new Pep440Version(original, epoch, CollectionsMarshal.AsSpan(release)[..length].ToArray(), pre, preNumber, post, dev, local);
     }
 
     private static readonly string[] PreWords = ["alpha", "a", "beta", "b", "preview", "pre", "c", "rc"];

@@ -36,23 +36,33 @@ internal static class SemVerText
         {
             return false;
         }
-        var numbers = new List<Numeral>(3);
-        while (true)
+        // Counted first, so the numbers go straight into one array of the right size (a matcher parses thousands).
+        var count = 1;
+        for (var scan = pos; scan + 1 < s.Length; scan++)
+        {
+            if (!char.IsAsciiDigit(s[scan]))
+            {
+                if (s[scan] != '.' || !char.IsAsciiDigit(s[scan + 1]))
+                {
+                    break;
+                }
+                count++;
+            }
+        }
+        core = new Numeral[count];
+        for (var i = 0; i < count; i++)
         {
             var start = pos;
             while (pos < s.Length && char.IsAsciiDigit(s[pos]))
             {
                 pos++;
             }
-            numbers.Add(Numeral.Parse(s.AsSpan(start, pos - start)));
-            if (pos + 1 < s.Length && s[pos] == '.' && char.IsAsciiDigit(s[pos + 1]))
+            core[i] = Numeral.Parse(s.AsSpan(start, pos - start));
+            if (i + 1 < count)
             {
-                pos++;
-                continue;
+                pos++; // the '.'
             }
-            break;
         }
-        core = [.. numbers];
         if (pos == s.Length)
         {
             return true;
