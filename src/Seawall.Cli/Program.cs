@@ -8,6 +8,7 @@ var root = new RootCommand("Seawall: container and host security scanner")
     DirectoryCommands.Rootfs(),
     DirectoryCommands.Fs(),
     HostCommand.Create(),
+    ContainersCommand.Create(),
     SbomCommand.Create(),
     DbCommand.Create(),
 };

@@ -1,6 +1,8 @@
 using Seawall.Artifacts.Cache;
+using Seawall.Artifacts.Engine;
 using Seawall.Artifacts.Image;
 using Seawall.Artifacts.Layers;
+using Seawall.ContainerAudit;
 using Seawall.Core.Analysis;
 using Seawall.Core.FileTree;
 using Seawall.Core.Model;
@@ -62,7 +64,14 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     /// The host audit: the host's OS and OS packages (matched against the advisory database when there is one), then
     /// every host check group on the files under root, read-only and confined to root.
     /// </summary>
-    public async Task<ScanReport> ScanHostAsync(string root, CancellationToken cancellationToken)
+    public async Task<ScanReport> ScanHostAsync(string root, CancellationToken cancellationToken) =>
+        await ScanHostAsync(root, containers: null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The host audit, and with <paramref name="containers"/> the running containers too (`seawall host --containers`).
+    /// No reachable daemon is then a warning and the rest of the audit: a host without Docker is still a host.
+    /// </summary>
+    public async Task<ScanReport> ScanHostAsync(string root, DockerHost? containers, CancellationToken cancellationToken)
     {
         using var files = HostFileTree.Open(root);
         var name = HostName(files) ?? files.Root;
@@ -77,10 +86,52 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             .Where(f => options.IncludePassed || f.Status is FindingStatus.Fail or FindingStatus.Warn)
             .ToList();
         var audit = new ScanResult { Target = name, Class = ResultClass.Host, Type = "host", Findings = findings };
+        ContainersAudit? running = null;
+        var containerWarnings = new List<string>();
+        if (containers is not null)
+        {
+            try
+            {
+                running = await AuditContainersAsync(containers, files, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EngineUnavailableException ex)
+            {
+                containerWarnings.Add("containers not audited: " + ex.Message);
+            }
+        }
         return inventory with
         {
-            Results = [audit, .. inventory.Results],
-            Warnings = [.. inventory.Warnings.Concat(context.Warnings).Concat(files.Warnings).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            Results = [audit, .. running?.Results ?? [], .. inventory.Results],
+            Containers = running?.Overview,
+            Warnings = [.. inventory.Warnings.Concat(context.Warnings).Concat(files.Warnings).Concat(running?.Warnings ?? []).Concat(containerWarnings)
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+        };
+    }
+
+    /// <summary>
+    /// `seawall containers`: every running container as the runtime reports it and as the kernel shows it under
+    /// root's proc/. No reachable daemon is an <see cref="EngineUnavailableException"/> (exit 3).
+    /// </summary>
+    public async Task<ScanReport> ScanContainersAsync(DockerHost daemon, string root, CancellationToken cancellationToken)
+    {
+        using var files = HostFileTree.Open(root);
+        var running = await AuditContainersAsync(daemon, files, cancellationToken).ConfigureAwait(false);
+        return new ScanReport
+        {
+            Artifact = new ArtifactInfo(daemon.ToString(), ArtifactType.Containers),
+            Results = running.Results,
+            Containers = running.Overview,
+            Warnings = [.. running.Warnings.Concat(files.Warnings).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+        };
+    }
+
+    private async Task<ContainersAudit> AuditContainersAsync(DockerHost daemon, HostFileTree files, CancellationToken cancellationToken)
+    {
+        using var engine = await EngineClient.ConnectAsync(daemon, cancellationToken).ConfigureAwait(false);
+        var audit = await ContainerAuditor.AuditAsync(engine, files, cancellationToken).ConfigureAwait(false);
+        return options.IncludePassed ? audit : audit with
+        {
+            Results = [.. audit.Results.Select(r => r with { Findings = [.. r.Findings.Where(f => f.Status is FindingStatus.Fail or FindingStatus.Warn)] })],
         };
     }
 

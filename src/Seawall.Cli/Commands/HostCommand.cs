@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Seawall.Artifacts.Engine;
 using Seawall.Core.Errors;
 
 namespace Seawall.Cli.Commands;
@@ -14,7 +15,9 @@ internal static class HostCommand
             Description = "The host's root directory: / on the host itself, /host in a container with the host mounted there",
             DefaultValueFactory = _ => "/",
         };
-        var command = new Command("host", "Audit this host (kernel, lockdown, sysctl, SSH, accounts, runtime daemon); reads only") { root };
+        var containers = new Option<bool>("--containers") { Description = "Also audit the running containers (as `seawall containers`); no reachable daemon is a warning" };
+        var dockerHost = ContainersCommand.DockerHostOption();
+        var command = new Command("host", "Audit this host (kernel, lockdown, sysctl, SSH, accounts, runtime daemon); reads only") { root, containers, dockerHost };
         common.AddTo(command);
         command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common, (service, _, token) =>
         {
@@ -23,7 +26,7 @@ internal static class HostCommand
             {
                 throw new ScanException($"{path}: no such directory");
             }
-            return service.ScanHostAsync(path, token);
+            return service.ScanHostAsync(path, parse.GetValue(containers) ? DockerHost.Resolve(parse.GetValue(dockerHost)) : null, token);
         }, ct));
         return command;
     }

@@ -46,6 +46,8 @@ public sealed record ScanResult
     public IReadOnlyList<DetectedVulnerability> Vulnerabilities { get; init; } = [];
     /// <summary>Vulnerabilities an ignore file or a VEX document took out of <see cref="Vulnerabilities"/>, kept for audit.</summary>
     public IReadOnlyList<SuppressedVulnerability> Suppressed { get; init; } = [];
+    /// <summary>A running container's grade and paths to host root (containers audits only).</summary>
+    public ContainerRisk? Risk { get; init; }
 }
 
 /// <summary>The one report model every writer formats. Field names are the JSON contract (schemaVersion 1).</summary>
@@ -55,6 +57,8 @@ public sealed record ScanReport
     public required ArtifactInfo Artifact { get; init; }
     public OsInfo? Os { get; init; }
     public IReadOnlyList<ScanResult> Results { get; init; } = [];
+    /// <summary>The summary of a containers audit (`seawall containers`, `seawall host --containers`).</summary>
+    public ContainerOverview? Containers { get; init; }
     /// <summary>Non-fatal problems met during the scan (a skipped file, a link out of the root).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

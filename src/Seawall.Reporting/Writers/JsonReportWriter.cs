@@ -93,15 +93,50 @@ public sealed class JsonReportWriter : IReportWriter
             w.WriteEndArray();
             w.WriteStartArray("secrets");
             w.WriteEndArray();
+            if (result.Risk is { } risk)
+            {
+                WriteRisk(w, risk);
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (report.Containers is { } overview)
+        {
+            WriteOverview(w, overview);
+        }
         if (report.Warnings.Count > 0)
         {
             WriteStrings(w, "warnings", report.Warnings);
         }
         w.WriteEndObject();
         await w.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void WriteRisk(Utf8JsonWriter w, ContainerRisk risk)
+    {
+        w.WriteStartObject("risk");
+        w.WriteString("containerId", risk.ContainerId);
+        w.WriteString("image", risk.Image);
+        w.WriteString("grade", risk.Grade);
+        WriteStrings(w, "reasons", risk.Reasons);
+        WriteStrings(w, "hostRootPaths", risk.HostRootPaths);
+        w.WriteBoolean("kernelChecked", risk.KernelChecked);
+        w.WriteEndObject();
+    }
+
+    private static void WriteOverview(Utf8JsonWriter w, ContainerOverview overview)
+    {
+        w.WriteStartObject("containers");
+        WriteOptional(w, "daemon", overview.Daemon);
+        w.WriteNumber("total", overview.Containers);
+        w.WriteNumber("reachHostRoot", overview.ReachHostRoot);
+        w.WriteStartObject("byPath");
+        foreach (var (path, names) in overview.ByPath)
+        {
+            WriteStrings(w, path, names);
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     private static void WritePackage(Utf8JsonWriter w, Package p)

@@ -24,7 +24,7 @@ public sealed class TableReportWriter : IReportWriter
         foreach (var result in report.Results)
         {
             sb.Append('\n').Append(result.Target).Append(" (").Append(result.Type).Append(", ");
-            if (result.Class is ResultClass.Host or ResultClass.Config)
+            if (result.Class is ResultClass.Host or ResultClass.Config or ResultClass.Containers)
             {
                 sb.Append(FindingTotals(result.Findings)).Append(")\n");
             }
@@ -38,6 +38,14 @@ public sealed class TableReportWriter : IReportWriter
                 var rows = result.Packages.Select(p => new[] { p.Name, p.Version, p.SourceName ?? string.Empty, p.Layer is { } l ? l.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-" }).ToList();
                 AppendTable(sb, ["NAME", "VERSION", "SOURCE", "LAYER"], rows);
             }
+            if (result.Risk is { } risk)
+            {
+                sb.Append("Risk: ").Append(risk.Grade).Append(" (").Append(risk.Image).Append(risk.KernelChecked ? ", checked against /proc" : ", runtime's word only").Append(")\n");
+                foreach (var reason in risk.Reasons)
+                {
+                    sb.Append("  - ").Append(reason).Append('\n');
+                }
+            }
             AppendVulnerabilities(sb, result);
             if (result.Findings.Count > 0)
             {
@@ -48,6 +56,15 @@ public sealed class TableReportWriter : IReportWriter
                     .Select(f => new[] { f.CheckId, ReportNames.Severity(f.Severity), ReportNames.Status(f.Status), Truncate(f.Title, 60), Truncate(f.Evidence ?? string.Empty, 70) })
                     .ToList();
                 AppendTable(sb, ["CHECK", "SEVERITY", "STATUS", "TITLE", "EVIDENCE"], rows);
+            }
+        }
+        if (report.Containers is { } overview)
+        {
+            sb.Append("\nContainers: ").Append(overview.Containers.ToString(CultureInfo.InvariantCulture)).Append(" running, ")
+              .Append(overview.ReachHostRoot.ToString(CultureInfo.InvariantCulture)).Append(" can reach host root\n");
+            foreach (var (path, names) in overview.ByPath)
+            {
+                sb.Append("  ").Append(path).Append(": ").Append(names.Count.ToString(CultureInfo.InvariantCulture)).Append(" (").Append(Truncate(string.Join(", ", names), 80)).Append(")\n");
             }
         }
         if (report.Artifact.Layers.Count > 0)
