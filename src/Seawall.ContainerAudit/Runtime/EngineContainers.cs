@@ -69,14 +69,7 @@ public static class EngineContainers
             {
                 continue;
             }
-            var process = RuntimeContainer.Object(exec.RootElement, "ProcessConfig");
-            var command = string.Join(' ', new[] { RuntimeContainer.String(process, "entrypoint") }.Concat(RuntimeContainer.Strings(process, "arguments")).Where(s => s.Length > 0));
-            execs.Add(new ExecSession(
-                execId,
-                RuntimeContainer.Bool(exec.RootElement, "Running"),
-                RuntimeContainer.Bool(process, "privileged"),
-                RuntimeContainer.String(process, "user"),
-                command));
+            execs.Add(ExecSession.FromInspect(execId, exec.RootElement));
         }
         return container with { Execs = execs };
     }

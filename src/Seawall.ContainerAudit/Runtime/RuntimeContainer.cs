@@ -20,7 +20,15 @@ public sealed record PublishedPort(int ContainerPort, string Protocol, string Ho
 }
 
 /// <summary>A `docker exec` session (GET /exec/{id}/json).</summary>
-public sealed record ExecSession(string Id, bool Running, bool Privileged, string User, string Command);
+public sealed record ExecSession(string Id, bool Running, bool Privileged, string User, string Command)
+{
+    public static ExecSession FromInspect(string id, JsonElement exec)
+    {
+        var process = RuntimeContainer.Object(exec, "ProcessConfig");
+        var command = string.Join(' ', new[] { RuntimeContainer.String(process, "entrypoint") }.Concat(RuntimeContainer.Strings(process, "arguments")).Where(s => s.Length > 0));
+        return new ExecSession(id, RuntimeContainer.Bool(exec, "Running"), RuntimeContainer.Bool(process, "privileged"), RuntimeContainer.String(process, "user"), command);
+    }
+}
 
 /// <summary>
 /// One container as the runtime describes it: GET /containers/{id}/json, kept to what the audit judges.
