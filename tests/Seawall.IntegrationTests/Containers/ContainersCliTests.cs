@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Seawall.IntegrationTests.Engine;
 using Seawall.IntegrationTests.Support;
+using Seawall.Tests.Support;
 
 namespace Seawall.IntegrationTests.Containers;
 
@@ -42,6 +43,7 @@ public sealed class ContainersCliTests(DockerEngine engine)
 
             var result = await SeawallCli.RunAsync(["containers", "--docker-host", engine.DockerHost, "--format", "json", "--include-passed"], null, TimeSpan.FromMinutes(2));
             Assert.True(result.ExitCode == 0, result.StdErr);
+            SchemaValidator.FromFile(Path.Combine(AppContext.BaseDirectory, "Schemas", "seawall-report-1.schema.json")).AssertValid(result.StdOut);
             using var doc = JsonDocument.Parse(result.StdOut);
             var results = doc.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("target").GetString()!, r => r.Clone());
 

@@ -225,6 +225,27 @@ public sealed class ContainerAuditorTests
         }
     }
 
+    [Fact]
+    public async Task JsonReport_OfAContainersAudit_IsValidAgainstTheReportSchema_AndCarriesRiskAndOverview()
+    {
+        using var proc = ContainerFixture.ProcRoot();
+        var audit = ContainerFixture.Audit(proc, "risky", "tidy", "ports");
+        var report = new ScanReport
+        {
+            Artifact = new ArtifactInfo("unix:///var/run/docker.sock", ArtifactType.Containers),
+            Results = audit.Results,
+            Containers = audit.Overview,
+        };
+        var json = await Seawall.Tests.Reporting.WriterOutput.WriteAsync(new Seawall.Reporting.Writers.JsonReportWriter(), report);
+        Support.SchemaValidator.FromFile(Path.Combine(AppContext.BaseDirectory, "Schemas", "seawall-report-1.schema.json")).AssertValid(json);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal("critical", doc.RootElement.GetProperty("results")[0].GetProperty("risk").GetProperty("grade").GetString());
+        Assert.Equal(1, doc.RootElement.GetProperty("containers").GetProperty("reachHostRoot").GetInt32());
+        var table = await Seawall.Tests.Reporting.WriterOutput.WriteAsync(new Seawall.Reporting.Writers.TableReportWriter(), report);
+        Assert.Contains("Risk: critical (seawall-test/mini, checked against /proc)", table, StringComparison.Ordinal);
+        Assert.Contains("Containers: 3 running, 1 can reach host root", table, StringComparison.Ordinal);
+    }
+
     private static HashSet<string> Failed(ScanResult result) =>
         result.Findings.Where(f => f.Status == FindingStatus.Fail).Select(f => f.CheckId).ToHashSet(StringComparer.Ordinal);
 
