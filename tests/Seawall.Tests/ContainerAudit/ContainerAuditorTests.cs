@@ -246,6 +246,17 @@ public sealed class ContainerAuditorTests
         Assert.Contains("Containers: 3 running, 1 can reach host root", table, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SarifReport_OfAContainersAudit_IsValidSarif210()
+    {
+        using var proc = ContainerFixture.ProcRoot();
+        var audit = ContainerFixture.Audit(proc, "risky", "tidy");
+        var report = new ScanReport { Artifact = new ArtifactInfo("unix:///var/run/docker.sock", ArtifactType.Containers), Results = audit.Results, Containers = audit.Overview };
+        var sarif = await Seawall.Tests.Reporting.WriterOutput.WriteAsync(new Seawall.Reporting.Writers.SarifWriter(), report);
+        Support.SchemaValidator.Sarif210().AssertValid(sarif);
+        Assert.Contains("\"ruleId\": \"container-runtime-socket\"", sarif, StringComparison.Ordinal);
+    }
+
     private static HashSet<string> Failed(ScanResult result) =>
         result.Findings.Where(f => f.Status == FindingStatus.Fail).Select(f => f.CheckId).ToHashSet(StringComparer.Ordinal);
 
