@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Seawall.ContainerAudit.Checks;
+using Seawall.Tests.Support;
 
 namespace Seawall.Tests.ContainerAudit;
 
@@ -30,31 +31,8 @@ public sealed partial class ContainerCheckCatalogTests
         var markdown = new StringBuilder();
         markdown.Append("# Container checks\n\nGenerated from `src/Seawall.ContainerAudit/Checks/ContainerChecks.cs` by `ContainerCheckCatalogTests` ")
                 .Append("(`SEAWALL_UPDATE_GOLDEN=1` rewrites it). `seawall containers` and `seawall host --containers` list fail and warn; `--include-passed` adds the passes with their evidence.\n")
-                .Append("\n| id | severity | title | references |\n| --- | --- | --- | --- |\n");
-        foreach (var check in ContainerChecks.All)
-        {
-            markdown.Append("| `").Append(check.Id).Append("` | ").Append(check.Severity.ToString().ToUpperInvariant())
-                    .Append(" | ").Append(Cell(check.Title)).Append(" | ").Append(Cell(string.Join(", ", check.References))).Append(" |\n");
-        }
-        var path = Path.Combine(RepositoryRoot(), "docs", "container-checks.md");
-        if (Environment.GetEnvironmentVariable("SEAWALL_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(path, markdown.ToString());
-            return;
-        }
-        Assert.True(File.Exists(path), $"{path} is missing; run the tests with SEAWALL_UPDATE_GOLDEN=1 to generate it");
-        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), markdown.ToString());
-    }
-
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
-
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        var dir = Path.GetDirectoryName(source);
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Seawall.slnx")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-        return dir ?? throw new InvalidOperationException("Seawall.slnx not found above " + source);
+                .Append('\n');
+        GeneratedDoc.AppendCheckTable(markdown, ContainerChecks.All);
+        GeneratedDoc.AssertCurrent(Path.Combine("docs", "container-checks.md"), markdown.ToString());
     }
 }

@@ -53,32 +53,9 @@ public sealed partial class HostCheckCatalogTests
                 .Append("(`SEAWALL_UPDATE_GOLDEN=1` rewrites it). `seawall host` lists fail and warn; `--include-passed` adds pass, info and manual.\n");
         foreach (var group in HostCheckCatalog.All())
         {
-            markdown.Append("\n## ").Append(group.Name).Append("\n\n| id | severity | title | references |\n| --- | --- | --- | --- |\n");
-            foreach (var check in group.Checks)
-            {
-                markdown.Append("| `").Append(check.Id).Append("` | ").Append(check.Severity.ToString().ToUpperInvariant())
-                        .Append(" | ").Append(Cell(check.Title)).Append(" | ").Append(Cell(string.Join(", ", check.References))).Append(" |\n");
-            }
+            markdown.Append("\n## ").Append(group.Name).Append("\n\n");
+            GeneratedDoc.AppendCheckTable(markdown, group.Checks);
         }
-        var path = Path.Combine(RepositoryRoot(), "docs", "host-checks.md");
-        if (Environment.GetEnvironmentVariable("SEAWALL_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(path, markdown.ToString());
-            return;
-        }
-        Assert.True(File.Exists(path), $"{path} is missing; run the tests with SEAWALL_UPDATE_GOLDEN=1 to generate it");
-        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), markdown.ToString());
-    }
-
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
-
-    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
-    {
-        var dir = Path.GetDirectoryName(source);
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Seawall.slnx")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-        return dir ?? throw new InvalidOperationException("Seawall.slnx not found above " + source);
+        GeneratedDoc.AssertCurrent(Path.Combine("docs", "host-checks.md"), markdown.ToString());
     }
 }
