@@ -108,7 +108,7 @@ public sealed partial class KernelChecks : IHostCheckGroup
             {
                 reasons.Add($"running {runningText}, newer installed: {newest.Release} ({newest.Describe()})");
             }
-            if (running.Format == PackageFormat.Dpkg && BuildVersion(context) is { } build && PackageVersionOrder.Dpkg(running.FullVersion, build) > 0)
+            if (running.Format == PackageFormat.Dpkg && BuildVersion(context) is { } build && InstalledKernels.CompareDpkg(running.FullVersion, build) > 0)
             {
                 reasons.Add($"{running.Package.Name} was upgraded to {running.FullVersion} after boot; the running build is {build} (proc/version)");
             }
@@ -116,8 +116,8 @@ public sealed partial class KernelChecks : IHostCheckGroup
         else
         {
             var flavour = InstalledKernels.FlavourOf(release);
-            var newer = kernels.Where(k => InstalledKernels.FlavourOf(k.Release) == flavour && PackageVersionOrder.Release(k.Release, release) > 0)
-                .OrderByDescending(k => k.Release, Comparer<string>.Create(PackageVersionOrder.Release))
+            var newer = kernels.Where(k => InstalledKernels.FlavourOf(k.Release) == flavour && InstalledKernels.CompareRelease(k.Release, release) > 0)
+                .OrderByDescending(k => k.Release, Comparer<string>.Create(InstalledKernels.CompareRelease))
                 .FirstOrDefault();
             if (newer is not null)
             {

@@ -1,5 +1,6 @@
 using Seawall.Core.Model;
 using Seawall.HostAudit.Checks;
+using Seawall.Inventory.Languages.Go;
 
 namespace Seawall.HostAudit.RuntimeVersions;
 
@@ -213,10 +214,10 @@ public sealed class RuntimeVersionChecks : IHostCheckGroup
             return (null, $"not a Go program: its version is not recorded in a readable form (run {component.Name} --version)");
         }
         using var stream = context.Files.OpenRead(binary);
-        var info = stream is null ? null : GoBuildInfo.Read(stream);
+        var info = stream is null ? null : GoBinaryBuild.Read(stream);
         if (info is null)
         {
-            return (null, "no Go build info (not a Go binary, or built before Go 1.18)");
+            return (null, "no Go build info (not a Go binary, or one whose build info does not read)");
         }
         if (info.Path is null || !component.GoPaths.Any(p => info.Path.StartsWith(p, StringComparison.Ordinal)))
         {
