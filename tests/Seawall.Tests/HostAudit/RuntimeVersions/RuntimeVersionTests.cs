@@ -1,5 +1,6 @@
 using Seawall.Core.Model;
 using Seawall.HostAudit.RuntimeVersions;
+using Seawall.Scanning;
 using Seawall.Tests.HostAudit.RuntimeDaemon;
 using Seawall.Tests.Inventory.Languages;
 
@@ -215,17 +216,23 @@ public class RuntimeVersionTests(FakeRuncBuild build) : IClassFixture<FakeRuncBu
     }
 
     [Fact]
-    public void Binary_OwnedThroughDpkgList_PackageVersionOnly_LinkReportedOnce()
+    public async Task Binary_OwnedThroughDpkgList_PackageVersionOnly_LinkReportedOnce()
     {
         var binary = build.Binary("1.1.11");
         using var root = new HostRoot();
         root.WriteBytes("usr/sbin/runc", File.ReadAllBytes(binary))
             .Symlink("usr/bin/runc", "../sbin/runc")
-            .Write("var/lib/dpkg/info/runc.list", "/.\n/usr\n/usr/bin\n/usr/bin/runc\n/usr/sbin\n/usr/sbin/runc\n");
-        // A host's dpkg packages come without their file lists (the status file only): the .list file says who owns the binary.
-        var runc = new Package { Name = "runc", Version = "1.1.12+ds1-1", Arch = "amd64", FilePath = "var/lib/dpkg/status" };
+            .Write("var/lib/dpkg/status", "Package: runc\nStatus: install ok installed\nPriority: optional\nSection: devel\nMaintainer: Debian Go Packaging Team <team+pkg-go@tracker.debian.org>\nArchitecture: amd64\nVersion: 1.1.12+ds1-1\nDescription: Open Container Project - runtime\n\n")
+            .Write("var/lib/dpkg/info/runc.list", "/.\n/usr\n/usr/bin\n/usr/bin/runc\n/usr/sbin\n/usr/sbin/runc\n")
+            .Write("var/lib/dpkg/info/runc.md5sums", "0123456789abcdef0123456789abcdef  usr/sbin/runc\n");
+        // The host inventory's dpkg packages carry the files their info/NAME.list names: that says who owns the binary.
+        var report = await new ScanService(new ScanOptions { CacheDir = null, IncludePassed = true, AdvisoryDatabase = null })
+            .ScanHostAsync(root.Path, TestContext.Current.CancellationToken);
+        var runc = report.Results.SelectMany(r => r.Packages).Single(p => p.Name == "runc");
+        Assert.Contains("usr/sbin/runc", runc.InstalledFiles);
+        Assert.Contains("usr/bin/runc", runc.InstalledFiles);
 
-        var findings = root.Run(new RuntimeVersionChecks(), [runc]);
+        var findings = report.Results[0].Findings;
 
         Assert.Equal("runc 1.1.12+ds1-1 (package runc)", findings.One("host-runtime-versions-found").Evidence);
         Assert.Equal(FindingStatus.Pass, findings.One("host-runtime-versions-cve-2024-21626").Status);
