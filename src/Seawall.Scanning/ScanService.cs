@@ -103,7 +103,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         }
         return inventory with
         {
-            Results = [audit, .. running?.Results ?? [], .. inventory.Results],
+            Results = [audit, .. running?.Results ?? [], .. inventory.Results.Select(WithoutDpkgFileLists)],
             Containers = running?.Overview,
             Warnings = [.. inventory.Warnings.Concat(context.Warnings).Concat(files.Warnings).Concat(running?.Warnings ?? []).Concat(containerWarnings)
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
@@ -136,6 +136,15 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             Results = [.. audit.Results.Select(r => r with { Findings = [.. r.Findings.Where(f => f.Status is FindingStatus.Fail or FindingStatus.Warn)] })],
         };
     }
+
+    /// <summary>
+    /// A host's dpkg file lists (var/lib/dpkg/info/*.list, 160,000 paths on a small Debian host) serve the checks (who
+    /// owns a runtime binary); the report lists the packages without them, as it always has.
+    /// </summary>
+    private static ScanResult WithoutDpkgFileLists(ScanResult result) => result.Type != "dpkg" ? result : result with
+    {
+        Packages = [.. result.Packages.Select(p => p with { InstalledFiles = [] })],
+    };
 
     /// <summary>The audited system's name: its etc/hostname, else the kernel's (a live root), else null.</summary>
     private static string? HostName(HostFileTree files) =>

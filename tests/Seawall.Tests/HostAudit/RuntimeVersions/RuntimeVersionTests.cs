@@ -228,14 +228,12 @@ public class RuntimeVersionTests(FakeRuncBuild build) : IClassFixture<FakeRuncBu
         // The host inventory's dpkg packages carry the files their info/NAME.list names: that says who owns the binary.
         var report = await new ScanService(new ScanOptions { CacheDir = null, IncludePassed = true, AdvisoryDatabase = null })
             .ScanHostAsync(root.Path, TestContext.Current.CancellationToken);
-        var runc = report.Results.SelectMany(r => r.Packages).Single(p => p.Name == "runc");
-        Assert.Contains("usr/sbin/runc", runc.InstalledFiles);
-        Assert.Contains("usr/bin/runc", runc.InstalledFiles);
-
         var findings = report.Results[0].Findings;
 
         Assert.Equal("runc 1.1.12+ds1-1 (package runc)", findings.One("host-runtime-versions-found").Evidence);
         Assert.Equal(FindingStatus.Pass, findings.One("host-runtime-versions-cve-2024-21626").Status);
+        // The lists served the check; the report lists the package without them, as before.
+        Assert.Empty(report.Results.SelectMany(r => r.Packages).Single(p => p.Name == "runc").InstalledFiles);
     }
 
     [Fact]
