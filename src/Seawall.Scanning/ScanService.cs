@@ -8,6 +8,7 @@ using Seawall.Core.FileTree;
 using Seawall.Core.Model;
 using Seawall.HostAudit;
 using Seawall.HostAudit.Access;
+using Seawall.HostAudit.Kernel;
 using Seawall.Inventory;
 using Seawall.Inventory.Purl;
 using Seawall.Inventory.Sbom;
@@ -75,8 +76,9 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     {
         using var files = HostFileTree.Open(root);
         var name = HostName(files) ?? files.Root;
-        var inventory = await AnalyzeAsync(files, new ArtifactInfo(name, ArtifactType.Host), cancellationToken).ConfigureAwait(false);
-        var matched = options.EffectiveScanners.Contains(Scanner.Vuln) && options.AdvisoryDatabase is { } db && File.Exists(db);
+        var packages = await InventoryAsync(files, new ArtifactInfo(name, ArtifactType.Host), cancellationToken).ConfigureAwait(false);
+        // The booted kernel's image comes from a signed wrapper source its advisories do not name (see SignedKernelSources).
+        var inventory = WithVulnerabilities(packages, out var matched, p => SignedKernelSources.AdvisoryView(p, packages.Os));
         var context = new HostContext(
             files,
             inventory.Os,
@@ -101,7 +103,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         }
         return inventory with
         {
-            Results = [audit, .. running?.Results ?? [], .. inventory.Results],
+            Results = [audit, .. running?.Results ?? [], .. inventory.Results.Select(WithoutDpkgFileLists)],
             Containers = running?.Overview,
             Warnings = [.. inventory.Warnings.Concat(context.Warnings).Concat(files.Warnings).Concat(running?.Warnings ?? []).Concat(containerWarnings)
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
@@ -135,6 +137,15 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         };
     }
 
+    /// <summary>
+    /// A host's dpkg file lists (var/lib/dpkg/info/*.list, 160,000 paths on a small Debian host) serve the checks (who
+    /// owns a runtime binary); the report lists the packages without them, as it always has.
+    /// </summary>
+    private static ScanResult WithoutDpkgFileLists(ScanResult result) => result.Type != "dpkg" ? result : result with
+    {
+        Packages = [.. result.Packages.Select(p => p with { InstalledFiles = [] })],
+    };
+
     /// <summary>The audited system's name: its etc/hostname, else the kernel's (a live root), else null.</summary>
     private static string? HostName(HostFileTree files) =>
         new[] { files.ReadText("etc/hostname", 4096), files.Root == "/" ? files.ReadText("proc/sys/kernel/hostname", 4096) : null }
@@ -148,12 +159,20 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     public async Task<ScanReport> ScanSbomAsync(string path, CancellationToken cancellationToken) =>
         WithVulnerabilities(await SbomReader.ReadAsync(path, cancellationToken).ConfigureAwait(false));
 
+    private ScanReport WithVulnerabilities(ScanReport report) => WithVulnerabilities(report, out _);
+
     /// <summary>
     /// Matches the report's packages against the advisory database when the vulnerability scanner runs. No database
     /// is a warning, not a failure: the inventory is still worth having, and the warning says how to get one.
     /// </summary>
-    private ScanReport WithVulnerabilities(ScanReport report)
+    /// <param name="matched">Whether a database was there to match with (the report's vulnerability lists are its answer).</param>
+    /// <param name="advisoryView">
+    /// How a package is shown to the advisory database (its source name and version), where that differs from what the
+    /// report says of it; the report keeps the packages as they were read.
+    /// </param>
+    private ScanReport WithVulnerabilities(ScanReport report, out bool matched, Func<Package, Package>? advisoryView = null)
     {
+        matched = false;
         if (!options.EffectiveScanners.Contains(Scanner.Vuln) || options.AdvisoryDatabase is not { } path)
         {
             return report;
@@ -167,12 +186,26 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             };
         }
         using var store = AdvisoryStore.Open(path);
-        var matched = new VulnerabilityMatcher(store).Match(report);
+        var asked = advisoryView is null ? report : report with
+        {
+            Results = [.. report.Results.Select(r => r.Class == ResultClass.OsPackages ? r with { Packages = [.. r.Packages.Select(advisoryView)] } : r)],
+        };
+        var found = new VulnerabilityMatcher(store).Match(asked);
+        matched = true;
+        if (advisoryView is not null)
+        {
+            // The matcher keeps the results in order and only fills their vulnerabilities.
+            found = found with { Results = [.. found.Results.Select((r, i) => r with { Packages = report.Results[i].Packages })] };
+        }
         var stale = store.Info().AgeWarnings(options.DatabaseMaxAge, options.Time.GetUtcNow());
-        return stale.Count == 0 ? matched : matched with { Warnings = [.. matched.Warnings, .. stale] };
+        return stale.Count == 0 ? found : found with { Warnings = [.. found.Warnings, .. stale] };
     }
 
-    public async Task<ScanReport> AnalyzeAsync(IFileTree tree, ArtifactInfo artifact, CancellationToken cancellationToken)
+    public async Task<ScanReport> AnalyzeAsync(IFileTree tree, ArtifactInfo artifact, CancellationToken cancellationToken) =>
+        WithVulnerabilities(await InventoryAsync(tree, artifact, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The tree's packages and OS, not yet matched against the advisory database.</summary>
+    private async Task<ScanReport> InventoryAsync(IFileTree tree, ArtifactInfo artifact, CancellationToken cancellationToken)
     {
         var sink = await HostFor(artifact.Type).RunAsync(tree, cancellationToken).ConfigureAwait(false);
         var os = sink.BestOs();
@@ -191,13 +224,13 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         {
             os = os with { Distroless = true };
         }
-        return WithVulnerabilities(new ScanReport
+        return new ScanReport
         {
             Artifact = artifact,
             Os = os,
             Results = results,
             Warnings = [.. sink.Warnings.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-        });
+        };
     }
 
     /// <summary>

@@ -27,7 +27,13 @@ public sealed class HostFileTree : IFileTree, IDisposable
 
     /// <summary>The directories a host's OS and package inventory is read from (listed, not walked; see <see cref="Nodes"/>).</summary>
     private static readonly string[] InventoryDirectories =
-        ["etc", "usr/lib", "var/lib/dpkg", "lib/apk/db", "var/lib/rpm", "usr/lib/sysimage/rpm", "usr/share/rpm"];
+        ["etc", "usr/lib", "var/lib/dpkg", "var/lib/dpkg/info", "lib/apk/db", "var/lib/rpm", "usr/lib/sysimage/rpm", "usr/share/rpm"];
+
+    /// <summary>
+    /// dpkg's info folder holds a dozen files a package (scripts, md5sums, triggers); only the file lists (NAME.list) are
+    /// inventory, the files each package owns: the others are not even looked at.
+    /// </summary>
+    private const string DpkgInfo = "var/lib/dpkg/info";
 
     private readonly int _rootFd;
     private readonly bool _kernelResolves;
@@ -225,6 +231,10 @@ public sealed class HostFileTree : IFileTree, IDisposable
             {
                 foreach (var (name, _) in ListEntries(directory) ?? [])
                 {
+                    if (directory == DpkgInfo && !name.EndsWith(".list", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
                     if (Stat(directory + "/" + name, followLinks: false) is { } node && node.Kind is FileKind.Regular or FileKind.Symlink)
                     {
                         yield return node;

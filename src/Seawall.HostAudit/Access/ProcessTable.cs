@@ -5,8 +5,16 @@ namespace Seawall.HostAudit.Access;
 /// <param name="Args">/proc/PID/cmdline split at NULs; empty for kernel threads.</param>
 /// <param name="Exe">The /proc/PID/exe link's target, when readable.</param>
 /// <param name="Uid">The real uid from /proc/PID/status.</param>
-public sealed record HostProcess(int Pid, string Name, IReadOnlyList<string> Args, string? Exe, int? Uid)
+/// <param name="Stat">Parent and start time from /proc/PID/stat, when it reads.</param>
+/// <param name="Cgroup">/proc/PID/cgroup as the kernel writes it ("0::/system.slice/ssh.service"); empty when unreadable.</param>
+public sealed record HostProcess(int Pid, string Name, IReadOnlyList<string> Args, string? Exe, int? Uid, ProcStat? Stat = null, string Cgroup = "")
 {
+    /// <summary>The parent's pid, when /proc/PID/stat reads.</summary>
+    public int? ParentPid => Stat?.ParentPid;
+
+    /// <summary>When the process started, in USER_HZ ticks since boot, when /proc/PID/stat reads.</summary>
+    public long? StartTicks => Stat?.StartTicks;
+
     /// <summary>The program's file name: from exe, else argv[0], else comm.</summary>
     public string Program => Path.GetFileName(Exe ?? (Args.Count > 0 ? Args[0] : Name));
 
@@ -47,7 +55,8 @@ public sealed class ProcessTable(HostFileTree files)
             {
                 exe = exe[..^" (deleted)".Length];
             }
-            processes.Add(new HostProcess(pid, comm.TrimEnd('\n'), args, exe, Uid(files.ReadText(dir + "/status", 64 * 1024))));
+            processes.Add(new HostProcess(pid, comm.TrimEnd('\n'), args, exe, Uid(files.ReadText(dir + "/status", 64 * 1024)),
+                ProcStat.Parse(files.ReadText(dir + "/stat", 4096)), files.ReadText(dir + "/cgroup", 64 * 1024) ?? string.Empty));
         }
         return processes;
     }

@@ -143,13 +143,13 @@ public sealed class HostRoleChecks : IHostCheckGroup
             {
                 continue;
             }
-            var cgroup = context.Files.ReadText($"proc/{process.Pid}/cgroup", 64 * 1024) ?? string.Empty;
+            var cgroup = process.Cgroup;
             if (ContainerCgroupMarkers.Any(m => cgroup.Contains(m, StringComparison.Ordinal)))
             {
                 containerProcesses++;
                 continue;
             }
-            var stat = ProcStat.Parse(context.Files.ReadText($"proc/{process.Pid}/stat", 4096));
+            var stat = process.Stat;
             if (!IsLongRunning(stat, uptime))
             {
                 continue;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Seawall.Core.Model;
+using Seawall.Vulnerabilities.Versions;
 
 namespace Seawall.HostAudit.Kernel;
 
@@ -35,9 +36,9 @@ internal sealed record InstalledKernel(Package Package, PackageFormat Format, IR
 
     public int CompareTo(InstalledKernel other) => Format switch
     {
-        PackageFormat.Dpkg => PackageVersionOrder.Dpkg(FullVersion, other.FullVersion),
-        PackageFormat.Rpm => PackageVersionOrder.Rpm($"{Package.Epoch ?? 0}:{Package.Version}", $"{other.Package.Epoch ?? 0}:{other.Package.Version}"),
-        _ => PackageVersionOrder.Release(Release, other.Release),
+        PackageFormat.Dpkg => InstalledKernels.CompareDpkg(FullVersion, other.FullVersion),
+        PackageFormat.Rpm => InstalledKernels.CompareRpm($"{Package.Epoch ?? 0}:{Package.Version}", $"{other.Package.Epoch ?? 0}:{other.Package.Version}"),
+        _ => InstalledKernels.CompareRelease(Release, other.Release),
     };
 }
 
@@ -49,6 +50,20 @@ internal static partial class InstalledKernels
         "rt", "debug", "rt-debug", "64k", "64k-debug", "16k", "16k-debug", "rt-64k", "uek", "default", "azure", "kvmsmall",
         "lpae", "zfcpdump", "ml", "lt", "pae", "PAE", "vanilla", "longterm", "preempt", "uki-virt",
     };
+
+    /// <summary>dpkg order of two Debian versions ("[epoch:]upstream[-revision]").</summary>
+    public static int CompareDpkg(string a, string b) => Compare(VersionSchemes.Dpkg, a, b);
+
+    /// <summary>rpm order of two "[epoch:]version[-release]" strings.</summary>
+    public static int CompareRpm(string a, string b) => Compare(VersionSchemes.Rpm, a, b);
+
+    /// <summary>Order of two kernel release strings ("6.1.0-18-amd64", "5.14.0-362.8.1.el9_3.x86_64"), segment by segment.</summary>
+    public static int CompareRelease(string a, string b) => VersionSchemes.CompareSegments(a, b);
+
+    // A version its scheme refuses (a hand-edited status file, a build string in /proc/version) is still ordered, by its
+    // segments, rather than ending the audit.
+    private static int Compare(IVersionComparer scheme, string a, string b) =>
+        scheme.TryParse(a, out var left) && scheme.TryParse(b, out var right) ? Math.Sign(left.CompareTo(right)) : VersionSchemes.CompareSegments(a, b);
 
     public static List<InstalledKernel> From(IReadOnlyList<Package> packages, OsInfo? os)
     {

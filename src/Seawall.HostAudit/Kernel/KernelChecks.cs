@@ -41,7 +41,9 @@ public sealed partial class KernelChecks : IHostCheckGroup
         Description = "The advisory database's vulnerabilities for the running kernel's package, counted by severity. A container " +
             "escape through a kernel flaw reaches every container on the host. A live patch may fix some of them without a " +
             "new package: KernelCare lists the CVEs its patches cover (/proc/kcare/cvelist) and those are counted apart; for " +
-            "kpatch and Canonical Livepatch check the patch notes (canonical-livepatch status --verbose).",
+            "kpatch and Canonical Livepatch check the patch notes (canonical-livepatch status --verbose). A Secure Boot signed " +
+            "image (Debian's linux-signed-amd64, Ubuntu's linux-signed-*) is matched as the kernel source it signs (linux, " +
+            "linux-hwe-6.8, ...) at its own version, the one the distributions' advisories name.",
         Remediation = "Install the distribution's newest kernel package and reboot into it (apt-get install --only-upgrade " +
             "'linux-image-*' / dnf upgrade kernel / apk upgrade linux-lts), or apply a live patch for the listed CVEs.",
         References = ["NIST-800-190-4.5.3", "lynis:KRNL-5788"],
@@ -106,7 +108,7 @@ public sealed partial class KernelChecks : IHostCheckGroup
             {
                 reasons.Add($"running {runningText}, newer installed: {newest.Release} ({newest.Describe()})");
             }
-            if (running.Format == PackageFormat.Dpkg && BuildVersion(context) is { } build && PackageVersionOrder.Dpkg(running.FullVersion, build) > 0)
+            if (running.Format == PackageFormat.Dpkg && BuildVersion(context) is { } build && InstalledKernels.CompareDpkg(running.FullVersion, build) > 0)
             {
                 reasons.Add($"{running.Package.Name} was upgraded to {running.FullVersion} after boot; the running build is {build} (proc/version)");
             }
@@ -114,8 +116,8 @@ public sealed partial class KernelChecks : IHostCheckGroup
         else
         {
             var flavour = InstalledKernels.FlavourOf(release);
-            var newer = kernels.Where(k => InstalledKernels.FlavourOf(k.Release) == flavour && PackageVersionOrder.Release(k.Release, release) > 0)
-                .OrderByDescending(k => k.Release, Comparer<string>.Create(PackageVersionOrder.Release))
+            var newer = kernels.Where(k => InstalledKernels.FlavourOf(k.Release) == flavour && InstalledKernels.CompareRelease(k.Release, release) > 0)
+                .OrderByDescending(k => k.Release, Comparer<string>.Create(InstalledKernels.CompareRelease))
                 .FirstOrDefault();
             if (newer is not null)
             {
@@ -236,7 +238,7 @@ public sealed partial class KernelChecks : IHostCheckGroup
         var covered = vulnerabilities.Where(v => livePatches.KernelCareCves.Contains(v.Id) || v.Aliases.Any(livePatches.KernelCareCves.Contains)).ToList();
         var open = vulnerabilities.Except(covered).OrderByDescending(v => v.Severity).ThenBy(v => v.Id, StringComparer.Ordinal).ToList();
 
-        var subject = $"{running.Describe()} (running {release})";
+        var subject = $"{running.Describe()} (running {release}{AdvisorySource(running.Package, context.Os)})";
         var notes = new List<string>();
         if (covered.Count > 0)
         {
@@ -260,6 +262,15 @@ public sealed partial class KernelChecks : IHostCheckGroup
         var worst = open.Max(v => v.Severity);
         return CveExposure.Fail(string.Join("; ", [evidence, .. notes])) with { Severity = worst == Severity.Unknown ? CveExposure.Severity : worst };
     }
+
+    /// <summary>
+    /// Where the package's advisories were looked up when that is not its own source: a signed kernel image is matched
+    /// as the kernel source it signs (<see cref="SignedKernelSources"/>).
+    /// </summary>
+    private static string AdvisorySource(Package package, OsInfo? os) =>
+        SignedKernelSources.AdvisoryView(package, os) is var view && !ReferenceEquals(view, package)
+            ? $", matched as source {view.SourceName} {view.SourceVersion}, signed as {package.SourceName}{(package.SourceVersion is { } signed ? " " + signed : string.Empty)}"
+            : string.Empty;
 
     /// <summary>
     /// The packages that make up the running kernel: its image package, plus those of the same version built for the same

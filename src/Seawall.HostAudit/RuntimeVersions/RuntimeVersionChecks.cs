@@ -1,5 +1,6 @@
 using Seawall.Core.Model;
 using Seawall.HostAudit.Checks;
+using Seawall.Inventory.Languages.Go;
 
 namespace Seawall.HostAudit.RuntimeVersions;
 
@@ -39,7 +40,7 @@ public sealed class RuntimeVersionChecks : IHostCheckGroup
         var findings = new List<Finding>();
         var found = new List<string>();
         var runtimePackages = context.Packages.Where(p => EscapeAdvisories.Components.Any(c => c.Packages.Contains(p.Name))).ToList();
-        var owned = runtimePackages.ToDictionary(p => p, p => OwnedFiles(context, p));
+        var owned = runtimePackages.ToDictionary(p => p, p => OwnedFiles(p));
         foreach (var component in EscapeAdvisories.Components)
         {
             var advisories = EscapeAdvisories.All.Where(a => a.Component == component.Name).ToList();
@@ -180,21 +181,11 @@ public sealed class RuntimeVersionChecks : IHostCheckGroup
         return null;
     }
 
-    /// <summary>
-    /// The files a package installed, root-relative. rpm and apk packages carry them; a host's dpkg packages do not
-    /// (the host inventory reads the status file only), so their var/lib/dpkg/info/NAME[:ARCH].list is read here.
-    /// </summary>
-    private static HashSet<string> OwnedFiles(HostContext context, Package package)
+    /// <summary>The files a package installed (dpkg's info/NAME.list, rpm's and apk's databases), root-relative.</summary>
+    private static HashSet<string> OwnedFiles(Package package)
     {
         var files = new HashSet<string>(StringComparer.Ordinal);
-        IEnumerable<string> paths = package.InstalledFiles;
-        if (package.InstalledFiles.Count == 0)
-        {
-            paths = new[] { $"var/lib/dpkg/info/{package.Name}.list", $"var/lib/dpkg/info/{package.Name}:{package.Arch}.list" }
-                .Select(list => context.Files.ReadText(list, 16 * 1024 * 1024))
-                .FirstOrDefault(text => text is not null)?.Split('\n') ?? [];
-        }
-        foreach (var path in paths)
+        foreach (var path in package.InstalledFiles)
         {
             var clean = path.Trim().Trim('/');
             if (clean.Length > 0)
@@ -213,10 +204,10 @@ public sealed class RuntimeVersionChecks : IHostCheckGroup
             return (null, $"not a Go program: its version is not recorded in a readable form (run {component.Name} --version)");
         }
         using var stream = context.Files.OpenRead(binary);
-        var info = stream is null ? null : GoBuildInfo.Read(stream);
+        var info = stream is null ? null : GoBinaryBuild.Read(stream);
         if (info is null)
         {
-            return (null, "no Go build info (not a Go binary, or built before Go 1.18)");
+            return (null, "no Go build info (not a Go binary, or one whose build info does not read)");
         }
         if (info.Path is null || !component.GoPaths.Any(p => info.Path.StartsWith(p, StringComparison.Ordinal)))
         {

@@ -27,6 +27,12 @@ public static class VersionSchemes
 
     public static IVersionComparer Hackage { get; } = new NumericListComparer("hackage", hyphenSeparates: false);
 
+    /// <summary>
+    /// rpmvercmp on two strings that need not be versions of any scheme: orders the numbers and words they carry,
+    /// segment by segment (kernel releases as uname -r prints them: "6.1.0-18-amd64", "5.14.0-362.8.1.el9_3.x86_64").
+    /// </summary>
+    public static int CompareSegments(string a, string b) => RpmComparer.RpmVerCmp(a, b);
+
     public static IReadOnlyList<IVersionComparer> All { get; } = [Dpkg, Apk, Rpm, SemVer, Pub, Pep440, Maven, NuGet, RubyGems, Composer, Cran, Hackage];
 
     // OSV ecosystem (the part before the first ':') to scheme. OSV spells them with this case; other spellings are accepted.

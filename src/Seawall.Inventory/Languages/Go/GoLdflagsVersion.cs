@@ -22,30 +22,11 @@ internal static partial class GoLdflagsVersion
         {
             return null;
         }
-        var args = ShellWords(Unquote(ldflags));
-        if (args is null)
-        {
-            return null;
-        }
         var groups = new[] { new List<string>(), new List<string>(), new List<string>() };
-        for (var i = 0; i < args.Count; i++)
+        foreach (var (name, assigned) in LinkerVariables(ldflags))
         {
-            string? assignment = null;
-            if (args[i] is "-X" or "--X" && i + 1 < args.Count)
-            {
-                assignment = args[++i];
-            }
-            else if (args[i].StartsWith("-X=", StringComparison.Ordinal) || args[i].StartsWith("--X=", StringComparison.Ordinal))
-            {
-                assignment = args[i][(args[i].IndexOf('=', StringComparison.Ordinal) + 1)..];
-            }
-            var eq = assignment?.IndexOf('=', StringComparison.Ordinal) ?? -1;
-            if (eq <= 0)
-            {
-                continue;
-            }
-            var key = assignment![..eq].TrimStart('\'');
-            var value = assignment[(eq + 1)..].TrimEnd('\'');
+            var key = name.TrimStart('\'');
+            var value = assigned.TrimEnd('\'');
             var lower = key.ToLowerInvariant();
             if (!(lower.EndsWith(".version", StringComparison.Ordinal) || lower.EndsWith(".ver", StringComparison.Ordinal)) || !IsSemver(value))
             {
@@ -67,6 +48,36 @@ internal static partial class GoLdflagsVersion
         return null;
     }
 
+    /// <summary>
+    /// The "-X name=value" assignments of an -ldflags build setting (as recorded, possibly a quoted Go string), its
+    /// words split as a POSIX shell splits them; none when a quote is left open.
+    /// </summary>
+    internal static IEnumerable<KeyValuePair<string, string>> LinkerVariables(string ldflags)
+    {
+        var args = ShellWords(Unquote(ldflags));
+        if (args is null)
+        {
+            yield break;
+        }
+        for (var i = 0; i < args.Count; i++)
+        {
+            string? assignment = null;
+            if (args[i] is "-X" or "--X" && i + 1 < args.Count)
+            {
+                assignment = args[++i];
+            }
+            else if (args[i].StartsWith("-X=", StringComparison.Ordinal) || args[i].StartsWith("--X=", StringComparison.Ordinal))
+            {
+                assignment = args[i][(args[i].IndexOf('=', StringComparison.Ordinal) + 1)..];
+            }
+            var eq = assignment?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+            if (eq > 0)
+            {
+                yield return new(assignment![..eq], assignment[(eq + 1)..]);
+            }
+        }
+    }
+
     /// <summary>"github.com/x/y/pkg/Version.version" gives "version": the last path element up to its first dot.</summary>
     private static string Prefix(string key)
     {
@@ -83,7 +94,7 @@ internal static partial class GoLdflagsVersion
     private static partial Regex SemverPattern();
 
     /// <summary>Build setting values with spaces or quotes are written as Go string literals.</summary>
-    private static string Unquote(string value)
+    internal static string Unquote(string value)
     {
         if (value.Length < 2 || value[0] != '"' || value[^1] != '"')
         {

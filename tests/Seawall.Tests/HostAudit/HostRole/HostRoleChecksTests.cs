@@ -1,4 +1,5 @@
 using Seawall.Core.Model;
+using Seawall.HostAudit.Access;
 using Seawall.HostAudit.HostRole;
 using static Seawall.Tests.HostAudit.HostKernelFixture;
 

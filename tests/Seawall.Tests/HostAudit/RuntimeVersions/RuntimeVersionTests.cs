@@ -1,5 +1,6 @@
 using Seawall.Core.Model;
 using Seawall.HostAudit.RuntimeVersions;
+using Seawall.Scanning;
 using Seawall.Tests.HostAudit.RuntimeDaemon;
 using Seawall.Tests.Inventory.Languages;
 
@@ -215,20 +216,24 @@ public class RuntimeVersionTests(FakeRuncBuild build) : IClassFixture<FakeRuncBu
     }
 
     [Fact]
-    public void Binary_OwnedThroughDpkgList_PackageVersionOnly_LinkReportedOnce()
+    public async Task Binary_OwnedThroughDpkgList_PackageVersionOnly_LinkReportedOnce()
     {
         var binary = build.Binary("1.1.11");
         using var root = new HostRoot();
         root.WriteBytes("usr/sbin/runc", File.ReadAllBytes(binary))
             .Symlink("usr/bin/runc", "../sbin/runc")
-            .Write("var/lib/dpkg/info/runc.list", "/.\n/usr\n/usr/bin\n/usr/bin/runc\n/usr/sbin\n/usr/sbin/runc\n");
-        // A host's dpkg packages come without their file lists (the status file only): the .list file says who owns the binary.
-        var runc = new Package { Name = "runc", Version = "1.1.12+ds1-1", Arch = "amd64", FilePath = "var/lib/dpkg/status" };
-
-        var findings = root.Run(new RuntimeVersionChecks(), [runc]);
+            .Write("var/lib/dpkg/status", "Package: runc\nStatus: install ok installed\nPriority: optional\nSection: devel\nMaintainer: Debian Go Packaging Team <team+pkg-go@tracker.debian.org>\nArchitecture: amd64\nVersion: 1.1.12+ds1-1\nDescription: Open Container Project - runtime\n\n")
+            .Write("var/lib/dpkg/info/runc.list", "/.\n/usr\n/usr/bin\n/usr/bin/runc\n/usr/sbin\n/usr/sbin/runc\n")
+            .Write("var/lib/dpkg/info/runc.md5sums", "0123456789abcdef0123456789abcdef  usr/sbin/runc\n");
+        // The host inventory's dpkg packages carry the files their info/NAME.list names: that says who owns the binary.
+        var report = await new ScanService(new ScanOptions { CacheDir = null, IncludePassed = true, AdvisoryDatabase = null })
+            .ScanHostAsync(root.Path, TestContext.Current.CancellationToken);
+        var findings = report.Results[0].Findings;
 
         Assert.Equal("runc 1.1.12+ds1-1 (package runc)", findings.One("host-runtime-versions-found").Evidence);
         Assert.Equal(FindingStatus.Pass, findings.One("host-runtime-versions-cve-2024-21626").Status);
+        // The lists served the check; the report lists the package without them, as before.
+        Assert.Empty(report.Results.SelectMany(r => r.Packages).Single(p => p.Name == "runc").InstalledFiles);
     }
 
     [Fact]
@@ -252,7 +257,7 @@ public class RuntimeVersionTests(FakeRuncBuild build) : IClassFixture<FakeRuncBu
         var finding = root.Run(new RuntimeVersionChecks()).One("host-runtime-versions-unknown");
 
         Assert.Equal(FindingStatus.Warn, finding.Status);
-        Assert.Equal("/usr/local/bin/runc (not from an OS package): no Go build info (not a Go binary, or built before Go 1.18)", finding.Evidence);
+        Assert.Equal("/usr/local/bin/runc (not from an OS package): no Go build info (not a Go binary, or one whose build info does not read)", finding.Evidence);
     }
 
     [Fact]

@@ -1,10 +1,9 @@
-using Seawall.HostAudit.RuntimeVersions;
-using Seawall.Tests.Inventory.Languages;
+using Seawall.Inventory.Languages.Go;
 
-namespace Seawall.Tests.HostAudit.RuntimeVersions;
+namespace Seawall.Tests.Inventory.Languages;
 
-/// <summary>The host audit's small Go build info reader against `go version -m` (the oracle) on this machine's real binaries.</summary>
-public class GoBuildInfoTests
+/// <summary>The Go build info reader as the host audit uses it (<see cref="GoBinaryBuild"/>) against `go version -m` (the oracle) on this machine's real binaries.</summary>
+public class GoBinaryBuildTests
 {
     public static TheoryData<string> RealBinaries => ["/usr/sbin/dockerd", "/usr/bin/containerd", "/usr/sbin/runc", "/usr/bin/containerd-shim-runc-v2", "/usr/local/bin/docker", "/usr/bin/docker-registry"];
 
@@ -17,7 +16,7 @@ public class GoBuildInfoTests
         var oracle = ExternalTool.Run(GoBuildFixture.Go!, "/", null, "version", "-m", path).Split('\n');
 
         using var stream = File.OpenRead(path);
-        var info = GoBuildInfo.Read(stream);
+        var info = GoBinaryBuild.Read(stream);
 
         Assert.NotNull(info);
         Assert.Equal(oracle[0][(path.Length + 2)..].Trim(), info.GoVersion);
@@ -49,7 +48,7 @@ public class GoBuildInfoTests
 
         using var stream = File.OpenRead(path);
 
-        Assert.Equal(stamped, GoBuildInfo.Read(stream)!.LinkerVariable("github.com/docker/docker/dockerversion.Version"));
+        Assert.Equal(stamped, GoBinaryBuild.Read(stream)!.LinkerVariable("github.com/docker/docker/dockerversion.Version"));
     }
 
     [Theory]
@@ -58,14 +57,14 @@ public class GoBuildInfoTests
     [InlineData("-X=github.com/containerd/containerd/version.Version=v1.7.22", "github.com/containerd/containerd/version.Version", "v1.7.22")]
     [InlineData("-X 'main.version=1.2.0 rc'", "main.version", "1.2.0 rc")]
     public void LinkerVariables_Forms(string ldflags, string name, string value) =>
-        Assert.Equal(value, GoBuildInfo.LinkerVariables(ldflags).Last(v => v.Key == name).Value);
+        Assert.Equal(value, GoLdflagsVersion.LinkerVariables(ldflags).Last(v => v.Key == name).Value);
 
     [Fact]
     public void Read_NotElf_Null()
     {
         using var stream = new MemoryStream("#!/bin/sh\necho hi\n"u8.ToArray());
 
-        Assert.Null(GoBuildInfo.Read(stream));
+        Assert.Null(GoBinaryBuild.Read(stream));
     }
 
     [Fact]
@@ -81,6 +80,6 @@ public class GoBuildInfoTests
 
         using var stream = new MemoryStream(head);
 
-        Assert.Null(GoBuildInfo.Read(stream));
+        Assert.Null(GoBinaryBuild.Read(stream));
     }
 }

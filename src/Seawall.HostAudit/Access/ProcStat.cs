@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Seawall.HostAudit.HostRole;
+namespace Seawall.HostAudit.Access;
 
-/// <summary>The two fields of /proc/PID/stat the host-role checks need: the parent and the start time (in USER_HZ ticks since boot).</summary>
-internal sealed record ProcStat(int ParentPid, long StartTicks)
+/// <summary>The two fields of /proc/PID/stat the process table keeps: the parent and the start time (in USER_HZ ticks since boot).</summary>
+public sealed record ProcStat(int ParentPid, long StartTicks)
 {
     /// <summary>Parses "PID (comm) STATE PPID ... STARTTIME ..."; comm may hold spaces and parentheses, so fields start after the last ')'.</summary>
     public static ProcStat? Parse(string? text)

@@ -3,15 +3,16 @@ using Seawall.Tests.Support;
 
 namespace Seawall.Tests.HostAudit.Kernel;
 
-public class PackageVersionOrderTests
+/// <summary>The kernel checks' version orders, which are Seawall.Vulnerabilities' comparers, on the shared vectors and kernel versions.</summary>
+public class KernelVersionOrderTests
 {
     [Fact]
     public void Dpkg_order_matches_the_shared_Debian_vectors() =>
-        AssertVectors(SharedData.Require("osv-version-fixtures/debian-versions.txt"), PackageVersionOrder.Dpkg, minimum: 20);
+        AssertVectors(SharedData.Require("osv-version-fixtures/debian-versions.txt"), InstalledKernels.CompareDpkg, minimum: 20);
 
     [Fact]
     public void Rpm_order_matches_the_shared_Red_Hat_vectors() =>
-        AssertVectors(SharedData.Require("osv-version-fixtures/redhat-versions.txt"), PackageVersionOrder.Rpm, minimum: 150);
+        AssertVectors(SharedData.Require("osv-version-fixtures/redhat-versions.txt"), InstalledKernels.CompareRpm, minimum: 150);
 
     [Theory]
     // Debian kernel package versions, point-release rebuilds and backports.
@@ -32,9 +33,9 @@ public class PackageVersionOrderTests
     {
         Func<string, string, int> compare = scheme switch
         {
-            "dpkg" => PackageVersionOrder.Dpkg,
-            "rpm" => PackageVersionOrder.Rpm,
-            _ => PackageVersionOrder.Release,
+            "dpkg" => InstalledKernels.CompareDpkg,
+            "rpm" => InstalledKernels.CompareRpm,
+            _ => InstalledKernels.CompareRelease,
         };
         Assert.Equal(expected, Math.Sign(compare(a, b)));
         Assert.Equal(-expected, Math.Sign(compare(b, a)));
