@@ -17,10 +17,11 @@ public sealed record ContainersAudit(IReadOnlyList<ScanResult> Results, Containe
 /// </summary>
 public static class ContainerAuditor
 {
-    public static async Task<ContainersAudit> AuditAsync(EngineClient engine, HostFileTree files, CancellationToken cancellationToken)
+    /// <param name="processes">The host audit's process table when it ran first (`seawall host --containers`), so /proc is read once.</param>
+    public static async Task<ContainersAudit> AuditAsync(EngineClient engine, HostFileTree files, ProcessTable? processes, CancellationToken cancellationToken)
     {
         var runtime = await EngineContainers.ReadAsync(engine, includeStopped: false, cancellationToken).ConfigureAwait(false);
-        return Audit(runtime, KernelView.Read(files), engine.Host.ToString());
+        return Audit(runtime, KernelView.Read(files, processes), engine.Host.ToString());
     }
 
     public static ContainersAudit Audit(RuntimeView runtime, KernelView? kernel, string daemon)

@@ -94,7 +94,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         {
             try
             {
-                running = await AuditContainersAsync(containers, files, cancellationToken).ConfigureAwait(false);
+                running = await AuditContainersAsync(containers, files, context.Processes, cancellationToken).ConfigureAwait(false);
             }
             catch (EngineUnavailableException ex)
             {
@@ -117,7 +117,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     public async Task<ScanReport> ScanContainersAsync(DockerHost daemon, string root, CancellationToken cancellationToken)
     {
         using var files = HostFileTree.Open(root);
-        var running = await AuditContainersAsync(daemon, files, cancellationToken).ConfigureAwait(false);
+        var running = await AuditContainersAsync(daemon, files, null, cancellationToken).ConfigureAwait(false);
         return new ScanReport
         {
             Artifact = new ArtifactInfo(daemon.ToString(), ArtifactType.Containers),
@@ -127,10 +127,10 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         };
     }
 
-    private async Task<ContainersAudit> AuditContainersAsync(DockerHost daemon, HostFileTree files, CancellationToken cancellationToken)
+    private async Task<ContainersAudit> AuditContainersAsync(DockerHost daemon, HostFileTree files, ProcessTable? processes, CancellationToken cancellationToken)
     {
         using var engine = await EngineClient.ConnectAsync(daemon, cancellationToken).ConfigureAwait(false);
-        var audit = await ContainerAuditor.AuditAsync(engine, files, cancellationToken).ConfigureAwait(false);
+        var audit = await ContainerAuditor.AuditAsync(engine, files, processes, cancellationToken).ConfigureAwait(false);
         return options.IncludePassed ? audit : audit with
         {
             Results = [.. audit.Results.Select(r => r with { Findings = [.. r.Findings.Where(f => f.Status is FindingStatus.Fail or FindingStatus.Warn)] })],

@@ -13,12 +13,11 @@ public sealed record ContainerProcesses(string ContainerId, IReadOnlyList<Kernel
 /// <summary>
 /// The kernel's side: every process under the root's proc/ is placed in its container by the container id in
 /// /proc/PID/cgroup (cgroupfs "/docker/ID", systemd "docker-ID.scope", Podman "libpod-ID", containerd
-/// "cri-containerd-ID"), read once. The host's namespaces are those of the runtime daemon (what `--pid host` and
+/// "cri-containerd-ID"), from the host audit's process table (each process read once). The host's namespaces are those of the runtime daemon (what `--pid host` and
 /// friends share), else of PID 1.
 /// </summary>
 public sealed class KernelView
 {
-    private const int MaxProcesses = 100_000;
     private static readonly string[] NamespaceKinds = ["pid", "net", "ipc", "uts", "mnt", "user", "cgroup"];
     private static readonly string[] DaemonNames = ["dockerd", "podman", "containerd"];
 
@@ -42,40 +41,35 @@ public sealed class KernelView
     /// <summary>False when the root has no readable proc/ (a fixture without it, or proc not mounted at --root).</summary>
     public bool Available { get; private set; }
 
-    public static KernelView Read(HostFileTree files)
+    /// <summary>Reads the view from the root's proc/, through the host audit's process table when one was read already.</summary>
+    public static KernelView Read(HostFileTree files, ProcessTable? processes = null)
     {
         var view = new KernelView(files);
-        view.Scan();
+        view.Scan(processes ?? new ProcessTable(files));
         return view;
     }
 
-    private void Scan()
+    private void Scan(ProcessTable processes)
     {
-        var entries = _files.List("proc");
-        if (entries is null)
+        if (!_files.Exists("proc"))
         {
             return;
         }
         Available = true;
         var daemons = new List<(int Pid, string Name)>();
-        foreach (var entry in entries.Take(MaxProcesses))
+        foreach (var process in processes.All)
         {
-            if (!int.TryParse(entry, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-            // A process can exit between the listing and the read: then it is simply not there.
-            if (ContainerId(_files.ReadText($"proc/{entry}/cgroup", 64 * 1024)) is { } id)
+            if (ContainerId(process.Cgroup) is { } id)
             {
                 if (!_pidsByContainer.TryGetValue(id, out var pids))
                 {
                     _pidsByContainer[id] = pids = [];
                 }
-                pids.Add(pid);
+                pids.Add(process.Pid);
             }
-            else if (_files.ReadText($"proc/{entry}/comm", 256)?.TrimEnd('\n') is { } comm && DaemonNames.Contains(comm))
+            else if (DaemonNames.Contains(process.Name))
             {
-                daemons.Add((pid, comm));
+                daemons.Add((process.Pid, process.Name));
             }
         }
         foreach (var (pid, name) in daemons.OrderBy(d => Array.IndexOf(DaemonNames, d.Name)).ThenBy(d => d.Pid).Append((1, "pid 1")))
