@@ -144,7 +144,8 @@ public static class LayerReader
                                         buffer = new byte[Math.Min(Math.Max(1L << 20, (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)size)), Array.MaxLength)];
                                     }
                                     await ReadExactlyAsync(data, buffer.AsMemory(0, (int)size), what, path, ct).ConfigureAwait(false);
-                                    using var view = new MemoryStream(buffer, 0, (int)size, writable: false);
+                                    // Publicly visible, so an analyzer that reads the whole file (secrets) scans the buffer without a copy.
+                                    using var view = new MemoryStream(buffer, 0, (int)size, writable: false, publiclyVisible: true);
                                     var kept = condense(path, mode, view);
                                     snapshot.Contents[path] = kept;
                                     budget?.Take(kept.Length - size); // give back what condensing freed

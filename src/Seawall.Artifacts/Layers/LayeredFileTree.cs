@@ -1,4 +1,5 @@
 using Seawall.Core.FileTree;
+using Seawall.Core.Model;
 
 namespace Seawall.Artifacts.Layers;
 
@@ -13,6 +14,9 @@ public sealed class LayeredFileTree : IFileTree
     // Children per directory, so deleting a subtree costs its size, not the size of the image.
     private readonly Dictionary<string, HashSet<string>> _children = new(StringComparer.Ordinal);
     private readonly List<FileNode> _deleted = [];
+    // Which layer deleted each entry of _deleted: a finding in a deleted file says "removed in layer N".
+    private readonly Dictionary<FileNode, LayerRef> _deletedBy = new(ReferenceEqualityComparer.Instance);
+    private LayerRef? _applying;
 
     /// <summary>Layer content is condensed when a layer is read, before it is cached.</summary>
     public bool ContentIsCondensed => true;
@@ -32,6 +36,7 @@ public sealed class LayeredFileTree : IFileTree
         _warnings.AddRange(warnings ?? []);
         foreach (var layer in layers)
         {
+            _applying = layer.Layer;
             _warnings.AddRange(layer.Warnings.Select(w => $"{LayerReader.Describe(layer.Layer)}: {w}"));
             foreach (var dir in layer.OpaqueDirs)
             {
@@ -63,7 +68,7 @@ public sealed class LayeredFileTree : IFileTree
                     }
                     else
                     {
-                        _deleted.Add(old);
+                        MarkDeleted(old);
                     }
                 }
                 Add(node);
@@ -96,6 +101,17 @@ public sealed class LayeredFileTree : IFileTree
     public int Count => _nodes.Count;
 
     public IReadOnlyList<FileNode> DeletedNodes => _deleted;
+
+    public LayerRef? DeletedBy(FileNode node) => _deletedBy.GetValueOrDefault(node);
+
+    private void MarkDeleted(FileNode node)
+    {
+        _deleted.Add(node);
+        if (_applying is not null)
+        {
+            _deletedBy[node] = _applying;
+        }
+    }
 
     public IReadOnlyList<string> Warnings => _warnings;
 
@@ -184,7 +200,7 @@ public sealed class LayeredFileTree : IFileTree
         }
         if (_nodes.Remove(path, out var node))
         {
-            _deleted.Add(node);
+            MarkDeleted(node);
         }
         if (path.Length > 0 && _children.TryGetValue(TreePath.Parent(path), out var siblings))
         {

@@ -93,10 +93,16 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
     public byte[]? CondenseStreaming(string path, int mode, Stream content, long size)
     {
         var collectors = new List<ISparseCollector>();
+        Dictionary<IAnalyzer, IStreamSummarizer>? summarizers = null;
         foreach (var analyzer in Analyzers)
         {
             if (Wants(analyzer, path, mode, size))
             {
+                if (analyzer.SummarizerFor(path, size) is { } summarizer)
+                {
+                    (summarizers ??= new(ReferenceEqualityComparer.Instance))[analyzer] = summarizer;
+                    continue;
+                }
                 if (analyzer.CollectorFor(path, size) is not { } collector)
                 {
                     return null;
@@ -104,7 +110,7 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
                 collectors.Add(collector);
             }
         }
-        if (collectors.Count == 0)
+        if (collectors.Count == 0 && summarizers is null)
         {
             return null;
         }
@@ -122,6 +128,13 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
                 {
                     collector.Observe(offset, span, capture);
                 }
+                if (summarizers is not null)
+                {
+                    foreach (var summarizer in summarizers.Values)
+                    {
+                        summarizer.Observe(offset, span);
+                    }
+                }
                 capture.Fill(span);
                 offset += want;
             }
@@ -134,12 +147,41 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
         byte[]? first = null;
         return Condense(path, mode, size, analyzer =>
         {
-            sparse.Position = 0;
-            var summary = analyzer.CondenseFrom(path, sparse);
+            byte[] summary;
+            if (summarizers is not null && summarizers.TryGetValue(analyzer, out var summarizer))
+            {
+                summary = summarizer.Finish();
+            }
+            else
+            {
+                sparse.Position = 0;
+                summary = analyzer.CondenseFrom(path, sparse);
+            }
             first ??= summary.Length > 0 ? summary : null;
             return summary;
         }, () => first ?? []); // two summaries of one streamed file (a crafted Go-and-Rust binary): the first wins; each analyzer ignores the other's form
 
+    }
+
+    /// <summary>Feeds a whole stream to a summarizer in chunks: a large file on disk costs one chunk, not its size.</summary>
+    public static byte[] Summarize(IStreamSummarizer summarizer, Stream content)
+    {
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(StreamChunk);
+        try
+        {
+            long offset = 0;
+            int read;
+            while ((read = content.Read(chunk, 0, StreamChunk)) > 0)
+            {
+                summarizer.Observe(offset, chunk.AsSpan(0, read));
+                offset += read;
+            }
+            return summarizer.Finish();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     private byte[] Condense(string path, int mode, long size, Func<IAnalyzer, byte[]> condense, Func<byte[]> whole)
@@ -199,6 +241,10 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
             List<IAnalyzer>? binaryAnalyzers = null;
             foreach (var analyzer in Analyzers)
             {
+                if (analyzer.RegularFilesOnly && node.Kind != FileKind.Regular)
+                {
+                    continue;
+                }
                 if (analyzer.IsApplicable(node.Path))
                 {
                     perAnalyzer[analyzer].Add(node);
@@ -214,9 +260,10 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
             }
         }
         var binaries = await LoadExecutablesAsync(tree, executables, sink, cancellationToken).ConfigureAwait(false);
+        var deleted = DeletedFilesFor(tree);
 
         using var gate = new SemaphoreSlim(Math.Max(1, maxConcurrency));
-        var tasks = perAnalyzer.Where(p => p.Value.Count > 0 || binaries.ContainsKey(p.Key)).Select(async pair =>
+        var tasks = perAnalyzer.Where(p => p.Value.Count > 0 || binaries.ContainsKey(p.Key) || deleted.ContainsKey(p.Key)).Select(async pair =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -225,6 +272,10 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
                 if (binaries.TryGetValue(pair.Key, out var found))
                 {
                     files = [.. files.Concat(found).OrderBy(f => f.Path, StringComparer.Ordinal)];
+                }
+                if (deleted.TryGetValue(pair.Key, out var gone))
+                {
+                    files.AddRange(await LoadDeletedAsync(tree, pair.Key, gone, sink, cancellationToken).ConfigureAwait(false));
                 }
                 if (files.Count > 0)
                 {
@@ -339,6 +390,67 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
         return result;
     }
 
+    /// <summary>The regular files a later layer deleted or replaced, for each analyzer that wants them.</summary>
+    private Dictionary<IAnalyzer, List<FileNode>> DeletedFilesFor(IFileTree tree)
+    {
+        var result = new Dictionary<IAnalyzer, List<FileNode>>();
+        var wanting = Analyzers.Where(a => a.WantsDeletedFiles).ToList();
+        if (wanting.Count == 0 || tree.DeletedNodes.Count == 0)
+        {
+            return result;
+        }
+        foreach (var node in tree.DeletedNodes)
+        {
+            if (node.Kind != FileKind.Regular)
+            {
+                continue;
+            }
+            foreach (var analyzer in wanting)
+            {
+                if (analyzer.IsApplicable(node.Path))
+                {
+                    if (!result.TryGetValue(analyzer, out var list))
+                    {
+                        result[analyzer] = list = [];
+                    }
+                    list.Add(node);
+                }
+            }
+        }
+        return result;
+    }
+
+    private static async Task<List<AnalyzerFile>> LoadDeletedAsync(IFileTree tree, IAnalyzer analyzer, List<FileNode> nodes, AnalysisSink sink, CancellationToken ct)
+    {
+        var files = new List<AnalyzerFile>(nodes.Count);
+        foreach (var node in nodes.OrderBy(n => n.Path, StringComparer.Ordinal).ThenBy(n => n.Layer?.Index ?? -1))
+        {
+            var gone = tree.DeletedBy(node);
+            if (node.Size > analyzer.MaxFileSize)
+            {
+                sink.Warn($"{node.Path} (layer {node.Layer?.Index}, deleted): {node.Size} bytes is over the {analyzer.MaxFileSize}-byte cap of {analyzer.Id}; skipped");
+                continue;
+            }
+            if (!tree.HasContent(node))
+            {
+                continue;
+            }
+            var content = await tree.ReadAllBytesAsync(node, analyzer.MaxFileSize, ct).ConfigureAwait(false);
+            if (content is not null)
+            {
+                files.Add(new AnalyzerFile(node.Path, node, tree.ContentIsCondensed ? content : analyzer.Condense(node.Path, content))
+                {
+                    Deleted = true,
+                    DeletedBy = gone,
+                });
+            }
+        }
+        return files;
+    }
+
+    /// <summary>Raw files over this size are fed to an analyzer's summarizer from disk in chunks rather than loaded.</summary>
+    private const long StreamFromDiskThreshold = 4L * 1024 * 1024;
+
     private static async Task<List<AnalyzerFile>> LoadAsync(IFileTree tree, IAnalyzer analyzer, List<FileNode> nodes, AnalysisSink sink, CancellationToken ct)
     {
         var files = new List<AnalyzerFile>(nodes.Count);
@@ -360,6 +472,23 @@ public sealed class AnalyzerHost(IReadOnlyList<IAnalyzer> analyzers, int maxConc
             }
             if (!tree.HasContent(target))
             {
+                continue;
+            }
+            if (!tree.ContentIsCondensed && target.Size > StreamFromDiskThreshold
+                && analyzer.SummarizerFor(node.Path, target.Size) is { } summarizer && tree.OpenRead(target) is { } stream)
+            {
+                // A large file on disk that the analyzer reads start to end: one chunk in memory, not the file.
+                using (stream)
+                {
+                    try
+                    {
+                        files.Add(new AnalyzerFile(node.Path, target, Summarize(summarizer, stream)));
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        sink.Warn($"{node.Path}: could not be read ({ex.Message}); skipped");
+                    }
+                }
                 continue;
             }
             var content = await tree.ReadAllBytesAsync(target, analyzer.MaxFileSize, ct).ConfigureAwait(false);

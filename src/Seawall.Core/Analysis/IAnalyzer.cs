@@ -57,6 +57,25 @@ public interface IAnalyzer
     /// </summary>
     ISparseCollector? CollectorFor(string path, long size) => null;
 
+    /// <summary>
+    /// For a file too large to hold whole that this analyzer reads from start to end (a secret scan of a 50 MB log):
+    /// a summarizer that sees every chunk once, in order, and returns what <see cref="Condense"/> would have. Takes
+    /// precedence over <see cref="CollectorFor"/>. Null (the default): none.
+    /// </summary>
+    IStreamSummarizer? SummarizerFor(string path, long size) => null;
+
+    /// <summary>
+    /// Also hand this analyzer the regular files a later layer deleted or replaced (<see cref="IFileTree.DeletedNodes"/>),
+    /// marked <see cref="AnalyzerFile.Deleted"/>: what a whiteout hides is still in the image (secrets).
+    /// </summary>
+    bool WantsDeletedFiles => false;
+
+    /// <summary>
+    /// Only regular files under their own names: links are not followed, so each file is read once (a secret scan
+    /// would otherwise report one file under every name that points to it).
+    /// </summary>
+    bool RegularFilesOnly => false;
+
     Task AnalyzeAsync(AnalyzerInput input, AnalysisSink sink, CancellationToken cancellationToken);
 }
 
@@ -72,6 +91,21 @@ public enum PackageSources
 }
 
 /// <summary>A file handed to an analyzer: its tree path, the entry it resolved to (which carries the layer) and its content.</summary>
-public sealed record AnalyzerFile(string Path, FileNode Node, byte[] Content);
+public sealed record AnalyzerFile(string Path, FileNode Node, byte[] Content)
+{
+    /// <summary>A later layer deleted or replaced this file (see <see cref="IAnalyzer.WantsDeletedFiles"/>).</summary>
+    public bool Deleted { get; init; }
+
+    /// <summary>The layer that deleted or replaced it, where the tree knows.</summary>
+    public Model.LayerRef? DeletedBy { get; init; }
+}
+
+/// <summary>Sees a large file once, chunk by chunk in order, and returns its analyzer's summary of it.</summary>
+public interface IStreamSummarizer
+{
+    void Observe(long offset, ReadOnlySpan<byte> chunk);
+
+    byte[] Finish();
+}
 
 public sealed record AnalyzerInput(IReadOnlyList<AnalyzerFile> Files, IFileTree Tree);

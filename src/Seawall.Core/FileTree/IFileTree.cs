@@ -46,6 +46,9 @@ public interface IFileTree
     /// <summary>Entries deleted by a later layer (whiteouts); empty for trees without layers.</summary>
     IReadOnlyList<FileNode> DeletedNodes { get; }
 
+    /// <summary>The layer whose whiteout or rewrite deleted one of <see cref="DeletedNodes"/>; null where unknown.</summary>
+    Model.LayerRef? DeletedBy(FileNode node) => null;
+
     /// <summary>Problems met while building the tree (a link out of the root, a refused entry).</summary>
     IReadOnlyList<string> Warnings { get; }
 }

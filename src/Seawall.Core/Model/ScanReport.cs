@@ -48,6 +48,8 @@ public sealed record ScanResult
     public IReadOnlyList<SuppressedVulnerability> Suppressed { get; init; } = [];
     /// <summary>A running container's grade and paths to host root (containers audits only).</summary>
     public ContainerRisk? Risk { get; init; }
+    /// <summary>Secrets found in this result's file (class Secrets; filled when the secret scanner runs).</summary>
+    public IReadOnlyList<SecretFinding> Secrets { get; init; } = [];
 }
 
 /// <summary>The one report model every writer formats. Field names are the JSON contract (schemaVersion 1).</summary>
