@@ -40,7 +40,12 @@ internal sealed class CommonOptions
 
     public Option<string[]> Severity { get; } = new("--severity", "-s")
     {
-        Description = "Only report vulnerabilities of these severities, comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN (default all)",
+        Description = "Only report vulnerabilities and secrets of these severities, comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN (default all)",
+    };
+
+    public Option<string?> SecretConfig { get; } = new("--secret-config")
+    {
+        Description = "YAML config of the secret scanner: custom rules, disable-rules, allow-rules, disable-allow-rules (Trivy's trivy-secret.yaml format)",
     };
 
     public Option<bool> IncludePassed { get; } = new("--include-passed") { Description = "Also list checks that passed, and info and manual ones (default: fail and warn only)" };
@@ -76,6 +81,7 @@ internal sealed class CommonOptions
         command.Options.Add(Format);
         command.Options.Add(Scanners);
         command.Options.Add(Severity);
+        command.Options.Add(SecretConfig);
         command.Options.Add(IgnoreUnfixed);
         command.Options.Add(IncludePassed);
         command.Options.Add(ExitCode);
@@ -108,6 +114,7 @@ internal sealed class CommonOptions
         Severities = parse.GetValue(Severity) is { Length: > 0 } severities ? Parse(() => VulnerabilityPolicy.ParseSeverities(severities), "--severity") : null,
         IgnoreUnfixed = parse.GetValue(IgnoreUnfixed),
         IncludePassed = parse.GetValue(IncludePassed),
+        SecretConfig = parse.GetValue(SecretConfig),
         ExitCode = ValidExitCode(parse.GetValue(ExitCode)),
         IgnoreFile = parse.GetValue(IgnoreFile),
         VexFiles = parse.GetValue(Vex) ?? [],
@@ -158,6 +165,8 @@ internal sealed record RunSettings(string Format, string? Output, string? CacheD
     public bool IncludeOsOwnedBinaries { get; init; } = true;
     public bool IncludePassed { get; init; }
     public IReadOnlySet<Scanning.Scanner>? Scanners { get; init; }
+    /// <summary>--secret-config as given; null: the built-in rules.</summary>
+    public string? SecretConfig { get; init; }
     public IReadOnlySet<Core.Model.Severity>? Severities { get; init; }
     public bool IgnoreUnfixed { get; init; }
     /// <summary>Trivy's --exit-code: returned when any vulnerability is left after filtering; 0 never fails a run.</summary>

@@ -14,10 +14,10 @@ public static class ExitCodes
     /// <summary>
     /// Trivy's --exit-code: the code asked for when any vulnerability or failed check is left after --severity,
     /// --ignore-unfixed, the ignore file and VEX (so "--severity CRITICAL --exit-code 1" fails only on critical ones);
-    /// 0 otherwise. Suppressed findings and warn/pass/info/manual checks never count.
+    /// A secret left after --severity counts too, as in Trivy. 0 otherwise. Suppressed findings and warn/pass/info/manual checks never count.
     /// </summary>
     public static int ForReport(ScanReport report, int exitCode) =>
-        exitCode != Ok && VulnerabilityFilter.Remaining(report) > 0 ? exitCode : Ok;
+        exitCode != Ok && (VulnerabilityFilter.Remaining(report) > 0 || report.Results.Any(r => r.Secrets.Count > 0)) ? exitCode : Ok;
 
     /// <summary>
     /// The one line a verb prints before exiting with <see cref="RuntimeError"/>: our own errors and I/O failures as

@@ -34,6 +34,9 @@ public sealed record ScanOptions
     /// <summary>List checks that passed or only inform (pass, info, manual); by default only fail and warn are reported.</summary>
     public bool IncludePassed { get; init; }
 
+    /// <summary>The secret scanner's YAML config (--secret-config); null: the built-in rules.</summary>
+    public string? SecretConfig { get; init; }
+
     /// <summary>The scanners this scan runs.</summary>
     public IReadOnlySet<Scanner> EffectiveScanners => Scanners ?? Scanning.Scanners.Default;
 

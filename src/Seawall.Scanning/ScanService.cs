@@ -12,6 +12,9 @@ using Seawall.HostAudit.Kernel;
 using Seawall.Inventory;
 using Seawall.Inventory.Purl;
 using Seawall.Inventory.Sbom;
+using Seawall.Secrets.Analysis;
+using Seawall.Secrets.Config;
+using Seawall.Secrets.Engine;
 using Seawall.Vulnerabilities.Matching;
 using Seawall.Vulnerabilities.Store;
 
@@ -26,6 +29,13 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     /// <summary>Result types whose packages come from a compiled binary: kept when an OS package owns the file.</summary>
     private static readonly HashSet<string> BinaryResultTypes = new(["gobinary", "rustbinary"], StringComparer.Ordinal);
 
+    private SecretScanner? _secrets;
+
+    /// <summary>The secret scanner when --scanners has secret (its config read once, a bad one failing the scan early).</summary>
+    private SecretScanner? Secrets =>
+        !options.EffectiveScanners.Contains(Scanner.Secret) ? null
+        : _secrets ??= new SecretScanner(options.SecretConfig is { } path ? SecretConfig.Load(path) : SecretConfig.Default());
+
     /// <summary>The analyzers this kind of scan runs: installed metadata for images and roots, lockfiles for fs, unless told.</summary>
     private AnalyzerHost HostFor(ArtifactType type)
     {
@@ -35,7 +45,13 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             return new AnalyzerHost(AnalyzerCatalog.OsPackages(), options.MaxConcurrency);
         }
         var wanted = options.SourcesFor(type);
-        return new AnalyzerHost([.. AnalyzerCatalog.All().Where(a => (a.Sources & wanted) != 0)], options.MaxConcurrency);
+        IEnumerable<IAnalyzer> analyzers = AnalyzerCatalog.All().Where(a => (a.Sources & wanted) != 0);
+        if (Secrets is { } secrets)
+        {
+            // The secret scan rides the same pass over the files (and the same layer cache) as the inventory.
+            analyzers = analyzers.Append(new SecretAnalyzer(secrets));
+        }
+        return new AnalyzerHost([.. analyzers], options.MaxConcurrency);
     }
 
     public async Task<ScanReport> ScanImageAsync(IImageSource image, CancellationToken cancellationToken)
@@ -50,7 +66,13 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             Architecture = image.Config.Architecture,
             BaseImageLayers = image.Config.BaseLayerCount(),
         };
-        return await AnalyzeAsync(tree, artifact, cancellationToken).ConfigureAwait(false);
+        var report = await AnalyzeAsync(tree, artifact, cancellationToken).ConfigureAwait(false);
+        if (Secrets is { } secrets)
+        {
+            var config = ConfigSecrets.Scan(secrets, image.Config.Env, image.Config.Labels, image.Config.HistoryWithLayers());
+            report = report with { Results = [.. report.Results.Concat(config).OrderBy(r => r.Class).ThenBy(r => r.Target, StringComparer.Ordinal)] };
+        }
+        return report;
     }
 
     public Task<ScanReport> ScanDirectoryAsync(string path, ArtifactType type, CancellationToken cancellationToken)

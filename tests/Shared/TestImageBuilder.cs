@@ -47,7 +47,8 @@ public static class TestImageBuilder
     }
 
     /// <summary>A `docker save` archive in the legacy layout (manifest.json, config JSON, one layer.tar per layer); returns the config digest.</summary>
-    public static string WriteDockerArchive(string tarPath, string repoTag, IReadOnlyList<TestLayer> layers, string architecture = "amd64")
+    /// <param name="editConfig">Changes to the image config before it is written (ENV, labels, history).</param>
+    public static string WriteDockerArchive(string tarPath, string repoTag, IReadOnlyList<TestLayer> layers, string architecture = "amd64", Action<JsonObject>? editConfig = null)
     {
         var entries = new List<(string Path, byte[] Content)>();
         var diffIds = new List<string>();
@@ -61,7 +62,9 @@ public static class TestImageBuilder
             layerPaths.Add(path);
             entries.Add((path, tar));
         }
-        var config = Encoding.UTF8.GetBytes(Config(layers, diffIds, architecture).ToJsonString());
+        var configJson = Config(layers, diffIds, architecture);
+        editConfig?.Invoke(configJson);
+        var config = Encoding.UTF8.GetBytes(configJson.ToJsonString());
         var configDigest = Digest(config);
         entries.Add((configDigest[7..] + ".json", config));
         var manifest = new JsonArray(new JsonObject

@@ -14,6 +14,8 @@ public sealed record ImageConfig
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
     public IReadOnlyList<string> Env { get; init; } = [];
     public string? User { get; init; }
+    /// <summary>config.Labels: read by the secret scanner (a token in a label ships with the image).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     public const int MaxConfigBytes = 8 * 1024 * 1024;
 
@@ -64,6 +66,7 @@ public sealed record ImageConfig
                 }
             }
             var env = new List<string>();
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
             string? user = null;
             if (root.TryGetProperty("config", out var cfg) && cfg.ValueKind == JsonValueKind.Object)
             {
@@ -72,6 +75,13 @@ public sealed record ImageConfig
                     env.AddRange(envs.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!));
                 }
                 user = Str(cfg, "User");
+                if (cfg.TryGetProperty("Labels", out var labelMap) && labelMap.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var label in labelMap.EnumerateObject().Where(l => l.Value.ValueKind == JsonValueKind.String))
+                    {
+                        labels[label.Name] = label.Value.GetString()!;
+                    }
+                }
             }
             return new ImageConfig
             {
@@ -82,6 +92,7 @@ public sealed record ImageConfig
                 History = history,
                 Env = env,
                 User = user,
+                Labels = labels,
             };
         }
         catch (JsonException ex)
@@ -103,6 +114,15 @@ public sealed record ImageConfig
         var nonEmpty = History.Where(h => !h.EmptyLayer).ToList();
         var aligned = nonEmpty.Count == DiffIds.Count;
         return [.. DiffIds.Select((d, i) => new LayerRef(i, d, aligned ? nonEmpty[i].CreatedBy : null))];
+    }
+
+    /// <summary>Each history entry's step, with the layer it made where history and layers line up (for the secret scan).</summary>
+    public IReadOnlyList<(string? CreatedBy, LayerRef? Layer)> HistoryWithLayers()
+    {
+        var layers = LayerRefs();
+        var aligned = History.Count(h => !h.EmptyLayer) == layers.Count;
+        var next = 0;
+        return [.. History.Select(h => (h.CreatedBy, aligned && !h.EmptyLayer ? layers[next++] : null))];
     }
 
     /// <summary>

@@ -43,12 +43,14 @@ internal static class ScanRunner
                 IncludeOsOwnedBinaries = settings.IncludeOsOwnedBinaries,
                 IncludePassed = settings.IncludePassed,
                 Scanners = settings.Scanners,
+                SecretConfig = settings.SecretConfig,
                 AdvisoryDatabase = settings.DatabasePath,
                 DatabaseMaxAge = settings.DatabaseMaxAge,
             }, progress);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var report = await scan(service, console, timeout.Token).ConfigureAwait(false);
             report = VulnerabilityFilter.Apply(report, policy, TimeProvider.System);
+            report = SecretFilter.BySeverity(report, settings.Severities);
             var scanTime = clock.Elapsed;
             console.EndProgress();
             foreach (var warning in report.Warnings)

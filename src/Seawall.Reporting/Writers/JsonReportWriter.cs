@@ -92,6 +92,10 @@ public sealed class JsonReportWriter : IReportWriter
             }
             w.WriteEndArray();
             w.WriteStartArray("secrets");
+            foreach (var secret in result.Secrets)
+            {
+                WriteSecret(w, secret);
+            }
             w.WriteEndArray();
             if (result.Risk is { } risk)
             {
@@ -274,6 +278,32 @@ public sealed class JsonReportWriter : IReportWriter
         WriteOptional(w, "evidence", f.Evidence);
         WriteOptional(w, "remediation", f.Remediation);
         WriteStrings(w, "references", f.References);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A secret: where it is and what kind, with the match masked (the report never holds the secret).</summary>
+    private static void WriteSecret(Utf8JsonWriter w, SecretFinding s)
+    {
+        w.WriteStartObject();
+        w.WriteString("ruleId", s.RuleId);
+        w.WriteString("category", s.Category);
+        w.WriteString("severity", ReportNames.Severity(s.Severity));
+        w.WriteString("title", s.Title);
+        w.WriteString("path", s.Path);
+        w.WriteNumber("line", s.Line);
+        w.WriteNumber("column", s.Column);
+        w.WriteString("match", s.Match);
+        if (s.Layer is { } layer)
+        {
+            w.WritePropertyName("layer");
+            WriteLayer(w, layer);
+        }
+        w.WriteBoolean("deleted", s.Deleted);
+        if (s.DeletedBy is { } by)
+        {
+            w.WritePropertyName("deletedBy");
+            WriteLayer(w, by);
+        }
         w.WriteEndObject();
     }
 

@@ -34,6 +34,10 @@ public sealed partial class SarifWriter : IReportWriter
         var checks = CheckFindings(report);
         var checkRules = checks.GroupBy(c => c.Finding.CheckId, StringComparer.Ordinal).ToList();
         var checkIndex = checkRules.Select((g, i) => (g.Key, i)).ToDictionary(x => x.Key, x => rules.Count + x.i, StringComparer.Ordinal);
+        // Secrets come last, one rule per secret rule id.
+        var secrets = SecretFindings(report);
+        var secretRules = secrets.GroupBy(s => s.Secret.RuleId, StringComparer.Ordinal).ToList();
+        var secretIndex = secretRules.Select((g, i) => (g.Key, i)).ToDictionary(x => x.Key, x => rules.Count + checkRules.Count + x.i, StringComparer.Ordinal);
 
         await using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
@@ -57,6 +61,10 @@ public sealed partial class SarifWriter : IReportWriter
         {
             WriteCheckRule(w, rule.First().Finding, rule.First().Result.Class);
         }
+        foreach (var rule in secretRules)
+        {
+            WriteSecretRule(w, rule.First().Secret);
+        }
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
@@ -69,6 +77,10 @@ public sealed partial class SarifWriter : IReportWriter
         foreach (var (result, finding) in checks)
         {
             WriteCheckResult(w, result, finding, checkIndex[finding.CheckId]);
+        }
+        foreach (var (_, secret) in secrets)
+        {
+            WriteSecretResult(w, secret, secretIndex[secret.RuleId]);
         }
         w.WriteEndArray();
         w.WriteString("columnKind", "utf16CodeUnits");

@@ -28,6 +28,12 @@ public sealed class TableReportWriter : IReportWriter
             {
                 sb.Append(FindingTotals(result.Findings)).Append(")\n");
             }
+            else if (result.Class == ResultClass.Secrets)
+            {
+                sb.Append(result.Secrets.Count).Append(result.Secrets.Count == 1 ? " secret" : " secrets").Append(")\n");
+                AppendSecrets(sb, result.Secrets);
+                continue;
+            }
             else
             {
                 sb.Append(result.Packages.Count).Append(result.Packages.Count == 1 ? " package" : " packages").Append(")\n");
@@ -113,6 +119,27 @@ public sealed class TableReportWriter : IReportWriter
             AppendTable(sb, ["LIBRARY", "VULNERABILITY", "SEVERITY", "REASON", "SOURCE", "STATEMENT"], rows);
         }
     }
+
+    /// <summary>One row per secret, worst first; a deleted file's secret says which layer holds it and which hid it.</summary>
+    private static void AppendSecrets(StringBuilder sb, IReadOnlyList<SecretFinding> secrets)
+    {
+        var rows = secrets
+            .OrderByDescending(s => s.Severity)
+            .ThenBy(s => s.Line)
+            .ThenBy(s => s.RuleId, StringComparer.Ordinal)
+            .Select(s => new[]
+            {
+                s.RuleId, ReportNames.Severity(s.Severity), s.Line.ToString(CultureInfo.InvariantCulture),
+                s.Layer is { } l ? l.Index.ToString(CultureInfo.InvariantCulture) : "-",
+                Where(s), Truncate(s.Match, 80),
+            })
+            .ToList();
+        AppendTable(sb, ["RULE", "SEVERITY", "LINE", "LAYER", "STATE", "MATCH"], rows);
+    }
+
+    private static string Where(SecretFinding s) => !s.Deleted ? "present"
+        : s.DeletedBy is { } by ? $"removed in layer {by.Index.ToString(CultureInfo.InvariantCulture)}, still in the image"
+        : "removed by a later layer, still in the image";
 
     /// <summary>"Total: 3 (UNKNOWN: 0, LOW: 1, MEDIUM: 0, HIGH: 1, CRITICAL: 1)", Trivy's order.</summary>
     internal static string Totals(IReadOnlyList<DetectedVulnerability> vulnerabilities)

@@ -9,7 +9,7 @@ namespace Seawall.Secrets.Engine;
 public static class Redaction
 {
     /// <summary>Secrets shorter than this are masked entirely: four characters of a password are too many.</summary>
-    private const int ShowPrefixFrom = 16;
+    private const int ShowPrefixFrom = 20;
 
     /// <summary>Masks are capped so a 3 KB private key does not print 3 KB of stars.</summary>
     private const int MaxStars = 32;

@@ -78,6 +78,10 @@ public static partial class AllowRules
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$|^[a-z]+(?:_[a-z]+)+$|^[A-Z]+(?:_[A-Z]+)+$", RegexOptions.CultureInvariant)]
     private static partial Regex IdentifierLike();
 
+    /// <summary>Words that stand where a credential would: a URL's "user:password@", a config's "password: secret".</summary>
+    [GeneratedRegex(@"^(?i:password|passwd|pass|secret|admin|root|user|username|test|testing|none|null|nil|true|false|undefined|string|required|optional|default|empty|token|apikey|api_key|key|value|foo|bar|baz|qwerty|letmein|hunter2)$", RegexOptions.CultureInvariant)]
+    private static partial Regex StandInWords();
+
     /// <summary>Whether a built-in allow path covers this file (unless a config disabled that allow rule).</summary>
     public static bool IsAllowedPath(string path, IReadOnlySet<string> disabled)
     {
@@ -94,7 +98,7 @@ public static partial class AllowRules
     /// <summary>Values no rule should report: documentation keys, placeholders, variables, one character repeated.</summary>
     public static bool IsAllowedValue(string secret, bool generic)
     {
-        if (DocumentationKeys.Contains(secret) || PlaceholderWords().IsMatch(secret) || VariableReference().IsMatch(secret))
+        if (DocumentationKeys.Contains(secret) || PlaceholderWords().IsMatch(secret) || VariableReference().IsMatch(secret) || StandInWords().IsMatch(secret))
         {
             return true;
         }

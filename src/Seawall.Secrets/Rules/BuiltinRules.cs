@@ -99,10 +99,10 @@ public static partial class BuiltinRules
         new() { Id = "kubeconfig-client-key", Category = "Kubernetes", Severity = Severity.Critical, Title = "Client key in a kubeconfig", Keywords = [@"client-key-data"], Pattern = KubeconfigClientKey(), SecretGroup = "secret" },
         new() { Id = "kubeconfig-user-token", Category = "Kubernetes", Severity = Severity.Critical, Title = "User token in a kubeconfig", Keywords = [@"users:"], Pattern = KubeconfigUserToken(), SecretGroup = "secret", MinEntropy = 3.0, Multiline = true },
         new() { Id = "jwt-token", Category = "JWT", Severity = Severity.Medium, Title = "JSON Web Token", Keywords = [@"eyJ"], Pattern = JwtToken(), CaseSensitiveKeywords = true, SecretGroup = "secret", Validate = Validators.IsJwt },
-        new() { Id = "private-key", Category = "AsymmetricPrivateKey", Severity = Severity.High, Title = "Asymmetric Private Key", Keywords = [@"-----begin"], Pattern = PrivateKey(), SecretGroup = "secret", MinEntropy = 3.0, Multiline = true },
-        new() { Id = "openssh-private-key", Category = "AsymmetricPrivateKey", Severity = Severity.High, Title = "OpenSSH private key", Keywords = [@"-----begin openssh"], Pattern = OpensshPrivateKey(), SecretGroup = "secret", MinEntropy = 3.0, Multiline = true },
-        new() { Id = "pgp-private-key", Category = "AsymmetricPrivateKey", Severity = Severity.High, Title = "PGP private key block", Keywords = [@"-----begin pgp private"], Pattern = PgpPrivateKey(), SecretGroup = "secret", MinEntropy = 3.0, Multiline = true },
-        new() { Id = "putty-private-key", Category = "AsymmetricPrivateKey", Severity = Severity.High, Title = "PuTTY private key", Keywords = [@"putty-user-key-file"], Pattern = PuttyPrivateKey(), SecretGroup = "secret", MinEntropy = 3.0, Multiline = true },
+        new() { Id = "private-key", Category = "AsymmetricPrivateKey", Severity = Severity.High, Title = "Asymmetric Private Key", Keywords = [@"-----begin"], Pattern = PrivateKey(), MinEntropy = 3.0, Multiline = true },
+        new() { Id = "openssh-private-key", Category = "AsymmetricPrivateKey", Severity = Severity.High, Title = "OpenSSH private key", Keywords = [@"-----begin openssh"], Pattern = OpensshPrivateKey(), MinEntropy = 3.0, Multiline = true },
+        new() { Id = "pgp-private-key", Category = "AsymmetricPrivateKey", Severity = Severity.High, Title = "PGP private key block", Keywords = [@"-----begin pgp private"], Pattern = PgpPrivateKey(), MinEntropy = 3.0, Multiline = true },
+        new() { Id = "putty-private-key", Category = "AsymmetricPrivateKey", Severity = Severity.High, Title = "PuTTY private key", Keywords = [@"putty-user-key-file"], Pattern = PuttyPrivateKey(), MinEntropy = 3.0, Multiline = true },
         new() { Id = "age-secret-key", Category = "Age", Severity = Severity.Medium, Title = "Age secret key", Keywords = [@"AGE-SECRET-KEY-1"], Pattern = AgeSecretKey(), CaseSensitiveKeywords = true },
         new() { Id = "linux-shadow-hash", Category = "PasswordHash", Severity = Severity.High, Title = "Password hash in a shadow file", Keywords = [@"$"], Pattern = LinuxShadowHash(), CaseSensitiveKeywords = true, SecretGroup = "secret", Path = LinuxShadowHashPath() },
         new() { Id = "htpasswd-hash", Category = "PasswordHash", Severity = Severity.Medium, Title = "Password hash in an htpasswd file", Keywords = [@"$apr1$", @"$2y$", @"{sha}"], Pattern = HtpasswdHash(), SecretGroup = "secret", Path = HtpasswdHashPath() },
@@ -372,7 +372,7 @@ public static partial class BuiltinRules
     [GeneratedRegex(@"(?<![A-Za-z0-9_])(?<secret>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])", Options, TimeoutMs)]
     private static partial Regex NpmAccessToken();
 
-    [GeneratedRegex(@"(?i)_authToken\s*=\s*[""']?(?<secret>[A-Za-z0-9_.+/=:-]{20,200})", Options, TimeoutMs)]
+    [GeneratedRegex(@"(?i)_authToken\s*=\s*[""']?(?!npm_)(?<secret>[A-Za-z0-9_.+/=:-]{20,200})", Options, TimeoutMs)]
     private static partial Regex NpmrcAuthToken();
 
     [GeneratedRegex(@"(?i)(?<![a-z0-9])_auth\s*=\s*[""']?(?<secret>[A-Za-z0-9+/]{12,200}={0,2})", Options, TimeoutMs)]
@@ -426,7 +426,7 @@ public static partial class BuiltinRules
     [GeneratedRegex(@"(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,4000}\.(?:[A-Za-z0-9_-]{10,2000})?)", Options, TimeoutMs)]
     private static partial Regex JwtToken();
 
-    [GeneratedRegex(@"-----BEGIN (?:RSA |EC |DSA |ENCRYPTED |ED25519 )?PRIVATE KEY-----\s*(?<secret>[A-Za-z0-9+/=\s:,-]{64,20000}?)\s*-----END (?:RSA |EC |DSA |ENCRYPTED |ED25519 )?PRIVATE KEY-----", Options, TimeoutMs)]
+    [GeneratedRegex(@"-----BEGIN (?:RSA |EC |DSA |ENCRYPTED |ED25519 )?PRIVATE KEY-----\s*(?<secret>[A-Za-z0-9+/=\s:,\\-]{64,20000}?)\s*-----END (?:RSA |EC |DSA |ENCRYPTED |ED25519 )?PRIVATE KEY-----", Options, TimeoutMs)]
     private static partial Regex PrivateKey();
 
     [GeneratedRegex(@"-----BEGIN OPENSSH PRIVATE KEY-----\s*(?<secret>[A-Za-z0-9+/=\s]{64,20000}?)\s*-----END OPENSSH PRIVATE KEY-----", Options, TimeoutMs)]
