@@ -717,16 +717,16 @@ public static partial class BuiltinRules
     [GeneratedRegex(@"(?<![A-Za-z0-9])cmVmd[A-Za-z0-9]{59}(?![A-Za-z0-9])", Options, TimeoutMs)]
     private static partial Regex ArtifactoryReferenceToken();
 
-    [GeneratedRegex(@"(?i)(?<![a-z])(?:password|passwd|pwd)(?:[_.-]?[a-z0-9]{0,12})?[""']?\s*(?::=|=>|==|=|:)\s*[""']?(?<secret>[^\s""'`;,<>(){}\[\]]{8,128})", Options, TimeoutMs)]
+    [GeneratedRegex(@"(?i)(?<![a-z])(?:password|passwd|pwd)(?:[_.-]?[a-z0-9]{0,12})?[""']?\s*(?::=|=>|==|=|:)\s*[""']?(?<secret>(?>[^\s""'`;,<>(){}\[\]]{8,128}))(?!\()", Options, TimeoutMs)]
     private static partial Regex GenericPassword();
 
-    [GeneratedRegex(@"(?i)(?:api|secret|access|private|app|master|encryption|signing)[_-]?key[""']?\s*(?::=|=>|==|=|:)\s*[""']?(?<secret>[A-Za-z0-9_+/=.~-]{16,256})(?![A-Za-z0-9_+/=.~-])", Options, TimeoutMs)]
+    [GeneratedRegex(@"(?i)(?:api|secret|access|private|app|master|encryption|signing)[_-]?key[""']?\s*(?::=|=>|==|=|:)\s*[""']?(?<secret>[A-Za-z0-9_+/=.~-]{16,256})(?![A-Za-z0-9_+/=.~(-])", Options, TimeoutMs)]
     private static partial Regex GenericApiKey();
 
-    [GeneratedRegex(@"(?i)(?<![a-z])(?:client[_-]?)?secret(?:[_.-]?[a-z0-9]{0,12})?[""']?\s*(?::=|=>|==|=|:)\s*[""']?(?<secret>[A-Za-z0-9_+/=.~!@#$%^&*-]{12,256})(?![A-Za-z0-9_+/=.~-])", Options, TimeoutMs)]
+    [GeneratedRegex(@"(?i)(?<![a-z])(?:client[_-]?)?secret(?:[_.-]?[a-z0-9]{0,12})?[""']?\s*(?::=|=>|==|=|:)\s*[""']?(?<secret>[A-Za-z0-9_+/=.~!@#$%^&*-]{12,256})(?![A-Za-z0-9_+/=.~(-])", Options, TimeoutMs)]
     private static partial Regex GenericSecret();
 
-    [GeneratedRegex(@"(?i)(?:auth|access|api|bearer|refresh|bot|session|secret|private)?[_-]?token[""']?\s*(?::=|=>|==|=|:)\s*[""']?(?<secret>[A-Za-z0-9_+/=.~-]{20,512})(?![A-Za-z0-9_+/=.~-])", Options, TimeoutMs)]
+    [GeneratedRegex(@"(?i)(?:auth|access|api|bearer|refresh|bot|session|secret|private)?[_-]?token[""']?\s*(?::=|=>|==|=|:)\s*[""']?(?<secret>[A-Za-z0-9_+/=.~-]{20,512})(?![A-Za-z0-9_+/=.~(-])", Options, TimeoutMs)]
     private static partial Regex GenericToken();
 
     [GeneratedRegex(@"(?i)authorization[""']?\s*[:=]\s*[""']?(?:bearer|basic|token)\s+(?<secret>[A-Za-z0-9_+/=.~-]{16,2048})", Options, TimeoutMs)]
