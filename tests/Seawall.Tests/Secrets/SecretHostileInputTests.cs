@@ -10,8 +10,9 @@ namespace Seawall.Tests.Secrets;
 /// <summary>
 /// Bad input: a 2 GB sparse file, one 100 MB line, invalid UTF-8. Each scan ends with its memory bounded (the big
 /// files stream through a fixed window or are skipped) and a warning names what was skipped. No timing asserts:
-/// the bench measures time.
+/// the bench measures time. Allocation is counted process-wide, so these run alone (the memory-measuring collection).
 /// </summary>
+[Collection(nameof(Artifacts.MemoryMeasuringCollection))]
 public sealed class SecretHostileInputTests : IDisposable
 {
     private const string GitHubToken = "ghp_B7kq9Zr2Xw4Lm8Np3Vt6Yc1Hd5Fs0JgQw8eR";
