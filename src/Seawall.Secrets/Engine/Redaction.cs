@@ -14,7 +14,8 @@ public static class Redaction
     /// <summary>Masks are capped so a 3 KB private key does not print 3 KB of stars.</summary>
     private const int MaxStars = 32;
 
-    public static string Mask(string secret)
+    /// <param name="keepPrefix">False for passwords (generic assignments, URLs, hashes): their first characters tell nothing but a part of them.</param>
+    public static string Mask(string secret, bool keepPrefix = true)
     {
         var firstLine = secret.AsSpan();
         var newline = firstLine.IndexOfAny('\r', '\n');
@@ -26,7 +27,7 @@ public static class Redaction
                 return head.ToString() + " " + new string('*', 16);
             }
         }
-        var shown = secret.Length >= ShowPrefixFrom ? 4 : 0;
+        var shown = keepPrefix && secret.Length >= ShowPrefixFrom ? 4 : 0;
         var sb = new StringBuilder();
         sb.Append(secret.AsSpan(0, shown));
         sb.Append('*', Math.Min(MaxStars, secret.Length - shown));

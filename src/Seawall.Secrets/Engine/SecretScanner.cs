@@ -137,7 +137,7 @@ public sealed class SecretScanner(RuleSet rules)
                 return;
             }
             var lineStart = text[..c.Start].LastIndexOf('\n') + 1;
-            hits.Add(new SecretHit(Rules.Rules[c.Rule].Id, line, Column(text[lineStart..c.Start]), Snippet(text, c, lineStart, candidates)));
+            hits.Add(new SecretHit(Rules.Rules[c.Rule].Id, line, Column(text[lineStart..c.Start]), Snippet(text, c, lineStart, candidates, Rules.Rules)));
         }
     }
 
@@ -276,7 +276,7 @@ public sealed class SecretScanner(RuleSet rules)
     }
 
     /// <summary>The secret's line, some context each side, every secret on it masked.</summary>
-    private static string Snippet(ReadOnlySpan<char> text, Candidate c, int lineStart, List<Candidate> all)
+    private static string Snippet(ReadOnlySpan<char> text, Candidate c, int lineStart, List<Candidate> all, IReadOnlyList<SecretRule> rules)
     {
         var from = Math.Max(lineStart, c.Start - Context);
         var lineEnd = text[c.Start..].IndexOfAny('\n', '\r');
@@ -296,7 +296,8 @@ public sealed class SecretScanner(RuleSet rules)
             {
                 sb.Append(Decode(text[pos..other.Start]));
             }
-            sb.Append(Redaction.Mask(Decode(other.Secret)));
+            var rule = rules[other.Rule];
+            sb.Append(Redaction.Mask(Decode(other.Secret), keepPrefix: !rule.Generic && rule.Category is not ("Database" or "PasswordHash")));
             pos = Math.Max(pos, otherEnd);
         }
         if (pos < end)

@@ -18,7 +18,7 @@ public static partial class BuiltinRules
     private const RegexOptions Options = RegexOptions.CultureInvariant;
 
     /// <summary>Bump when a rule is added, removed or changed: it is part of the layer-cache key.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public static IReadOnlyList<SecretRule> All { get; } = Create();
 

@@ -98,6 +98,13 @@ public sealed class SecretCorpusTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Scan_DatabasePassword_MaskedWhole()
+    {
+        var hit = Assert.Single(Scanner.Scan("app/.env", Encoding.UTF8.GetBytes("REDIS_URL=redis://default:69v8Qk2Lm9Xw4Np8Vt3Y@cache:6379/0\n")).Hits);
+        Assert.Equal("REDIS_URL=redis://default:********************@cache:6379/0", hit.Match);
+    }
+
+    [Fact]
     public void Scan_BinaryFile_Skipped()
     {
         var bytes = Encoding.UTF8.GetBytes("\0ELF ghp_" + Token36);
