@@ -47,16 +47,9 @@ public sealed partial class SarifWriter
         w.WriteEndObject();
         w.WriteStartObject("properties");
         w.WriteString("precision", "very-high");
-        w.WriteString("security-severity", f.Severity switch
-        {
-            Severity.Critical => "9.5",
-            Severity.High => "8.0",
-            Severity.Medium => "5.5",
-            Severity.Low => "2.0",
-            _ => "0.0",
-        });
+        w.WriteString("security-severity", SecuritySeverity(f.Severity));
         w.WriteStartArray("tags");
-        w.WriteStringValue(resultClass == ResultClass.Host ? "host" : "misconfiguration");
+        w.WriteStringValue(resultClass switch { ResultClass.Host => "host", ResultClass.Containers => "container", _ => "misconfiguration" });
         w.WriteStringValue("security");
         w.WriteStringValue(ReportNames.Severity(f.Severity));
         foreach (var reference in f.References)

@@ -38,14 +38,7 @@ public sealed partial class SarifWriter
         w.WriteEndObject();
         w.WriteStartObject("properties");
         w.WriteString("precision", "very-high");
-        w.WriteString("security-severity", s.Severity switch
-        {
-            Severity.Critical => "9.5",
-            Severity.High => "8.0",
-            Severity.Medium => "5.5",
-            Severity.Low => "2.0",
-            _ => "0.0",
-        });
+        w.WriteString("security-severity", SecuritySeverity(s.Severity));
         w.WriteStartArray("tags");
         w.WriteStringValue("secret");
         w.WriteStringValue("security");
@@ -73,14 +66,7 @@ public sealed partial class SarifWriter
         w.WriteBoolean("deleted", s.Deleted);
         if (s.Layer is { } layer)
         {
-            w.WriteStartObject("layer");
-            w.WriteNumber("index", layer.Index);
-            w.WriteString("diffId", layer.DiffId);
-            if (layer.CreatedBy is { } createdBy)
-            {
-                w.WriteString("createdBy", createdBy);
-            }
-            w.WriteEndObject();
+            WriteLayer(w, layer);
         }
         w.WriteEndObject();
         w.WriteEndObject();

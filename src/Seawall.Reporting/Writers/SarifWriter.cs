@@ -174,14 +174,7 @@ public sealed partial class SarifWriter : IReportWriter
         }
         if (v.Layer is { } layer)
         {
-            w.WriteStartObject("layer");
-            w.WriteNumber("index", layer.Index);
-            w.WriteString("diffId", layer.DiffId);
-            if (layer.CreatedBy is { } createdBy)
-            {
-                w.WriteString("createdBy", createdBy);
-            }
-            w.WriteEndObject();
+            WriteLayer(w, layer);
         }
         if (v.InBaseImage is { } inBase)
         {
@@ -241,6 +234,29 @@ public sealed partial class SarifWriter : IReportWriter
             return uri;
         }
         return "file:///";
+    }
+
+    /// <summary>GitHub code scanning's 0-10 score: it ranks alerts critical (9+), high (7+), medium (4+) and low by it.</summary>
+    private static string SecuritySeverity(Severity s) => s switch
+    {
+        Severity.Critical => "9.5",
+        Severity.High => "8.0",
+        Severity.Medium => "5.5",
+        Severity.Low => "2.0",
+        _ => "0.0",
+    };
+
+    /// <summary>The layer that brought a result in: index, diff id and the history line that made it.</summary>
+    private static void WriteLayer(Utf8JsonWriter w, LayerRef layer)
+    {
+        w.WriteStartObject("layer");
+        w.WriteNumber("index", layer.Index);
+        w.WriteString("diffId", layer.DiffId);
+        if (layer.CreatedBy is { } createdBy)
+        {
+            w.WriteString("createdBy", createdBy);
+        }
+        w.WriteEndObject();
     }
 
     private static string Level(Severity s) => s switch
