@@ -1,0 +1,32 @@
+using Seawall.Core.Model;
+using Seawall.Misconfig.Manifests;
+
+namespace Seawall.Misconfig.Checks;
+
+/// <summary>One decided (check, resource) pair, with the resource kept for callers that compare by resource.</summary>
+public sealed record CheckResult(ManifestCheck Check, ManifestResource Resource, CheckOutcome Outcome)
+{
+    public Finding ToFinding() => Check.Info.Result(
+        Outcome.Failed ? FindingStatus.Fail : FindingStatus.Pass,
+        Outcome.Evidence,
+        new Location(Resource.File, (Outcome.At ?? Resource.Root).Line, Resource.Document.ToString(System.Globalization.CultureInfo.InvariantCulture), (Outcome.At ?? Resource.Root).Path),
+        Resource.Target);
+}
+
+/// <summary>Runs the catalog over loaded manifests. Pure: no I/O, so the suite test and the bench call it directly.</summary>
+public static class ManifestScanner
+{
+    public static IEnumerable<CheckResult> Run(IEnumerable<ManifestResource> resources, IReadOnlyList<ManifestCheck> checks)
+    {
+        foreach (var resource in resources)
+        {
+            foreach (var check in checks)
+            {
+                if (check.Judge(resource) is { } outcome)
+                {
+                    yield return new CheckResult(check, resource, outcome);
+                }
+            }
+        }
+    }
+}

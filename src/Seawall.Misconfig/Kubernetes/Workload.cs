@@ -1,0 +1,65 @@
+using Seawall.Misconfig.Manifests;
+
+namespace Seawall.Misconfig.Kubernetes;
+
+public enum ContainerKind
+{
+    Container,
+    Init,
+    Ephemeral,
+}
+
+/// <summary>One container of a pod spec, with the list it came from.</summary>
+public sealed record WorkloadContainer(ContainerKind Kind, YamlMapping Node)
+{
+    public string Name => Node.Text("name") ?? "(unnamed)";
+
+    public string? Image => Node.Text("image");
+
+    public YamlMapping? SecurityContext => Node.Map("securityContext");
+}
+
+/// <summary>
+/// A resource that runs pods, seen through its pod spec: Pod's <c>spec</c>, CronJob's
+/// <c>spec.jobTemplate.spec.template.spec</c>, every other controller's <c>spec.template.spec</c>.
+/// </summary>
+public sealed record Workload(ManifestResource Resource, YamlMapping PodSpec, YamlMapping? PodMetadata)
+{
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController",
+    };
+
+    public IReadOnlyList<WorkloadContainer> Containers { get; } =
+    [
+        .. Items(PodSpec, "containers", ContainerKind.Container),
+        .. Items(PodSpec, "initContainers", ContainerKind.Init),
+        .. Items(PodSpec, "ephemeralContainers", ContainerKind.Ephemeral),
+    ];
+
+    public YamlMapping? PodSecurityContext => PodSpec.Map("securityContext");
+
+    /// <summary>The workload view of a resource, or null when it is not a workload or has no pod spec.</summary>
+    public static Workload? From(ManifestResource resource)
+    {
+        if (!Kinds.Contains(resource.Kind))
+        {
+            return null;
+        }
+        var root = resource.Root;
+        if (resource.Kind == "Pod")
+        {
+            return root.Map("spec") is { } podSpec ? new Workload(resource, podSpec, resource.Metadata) : null;
+        }
+        var spec = root.Map("spec");
+        if (resource.Kind == "CronJob")
+        {
+            spec = spec?.Map("jobTemplate")?.Map("spec");
+        }
+        var template = spec?.Map("template");
+        return template?.Map("spec") is { } templateSpec ? new Workload(resource, templateSpec, template.Map("metadata")) : null;
+    }
+
+    private static IEnumerable<WorkloadContainer> Items(YamlMapping spec, string key, ContainerKind kind) =>
+        spec.Seq(key)?.Items.OfType<YamlMapping>().Select(c => new WorkloadContainer(kind, c)) ?? [];
+}

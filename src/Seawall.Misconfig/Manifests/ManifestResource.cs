@@ -1,0 +1,40 @@
+namespace Seawall.Misconfig.Manifests;
+
+/// <summary>
+/// One Kubernetes object as found in a file: where it is (file, 0-based document index, its node's JSON path,
+/// which is <c>$</c> or <c>$.items[n]</c> inside a List) and the fields every check needs.
+/// </summary>
+public sealed record ManifestResource(string File, int Document, YamlMapping Root)
+{
+    public string Kind => Root.Text("kind") ?? string.Empty;
+
+    public string ApiVersion => Root.Text("apiVersion") ?? string.Empty;
+
+    public YamlMapping? Metadata => Root.Map("metadata");
+
+    public string? Name => Metadata?.Text("name");
+
+    /// <summary>The namespace the manifest says, null when it says none (kubectl would then use the context's).</summary>
+    public string? Namespace => Metadata?.Text("namespace");
+
+    /// <summary>"ns/Kind/name", the report's target; "default" stands for an unset namespace.</summary>
+    public string Target => $"{Namespace ?? "default"}/{Kind}/{Name ?? "(unnamed)"}";
+
+    /// <summary>
+    /// checkov's resource id (Kind.namespace.name, a nameless object named by its labels), so results can be compared
+    /// with its suite.
+    /// </summary>
+    public string CheckovId
+    {
+        get
+        {
+            var ns = Namespace ?? "default";
+            if (Name is { } name)
+            {
+                return $"{Kind}.{ns}.{name}";
+            }
+            var labels = Metadata?.Map("labels")?.Entries.Select(e => $"{e.Key}-{(e.Value as YamlScalar)?.Value}") ?? [];
+            return $"{Kind}.{ns}.{string.Join('.', labels)}";
+        }
+    }
+}
