@@ -25,21 +25,28 @@ public sealed record ManifestCheck(CheckInfo Info, string? CheckovId, Func<Manif
     /// A check on each container of <paramref name="kinds"/>: the workload fails on its first failing container,
     /// passes when it has some and none fails, and is not judged without any.
     /// </summary>
-    public static Func<ManifestResource, CheckOutcome?> OnContainers(Func<WorkloadContainer, Workload, CheckOutcome> judge, params ContainerKind[] kinds)
+    public static Func<ManifestResource, CheckOutcome?> OnContainers(Func<WorkloadContainer, Workload, CheckOutcome?> judge, params ContainerKind[] kinds)
     {
         var wanted = kinds.Length == 0 ? [ContainerKind.Container, ContainerKind.Init, ContainerKind.Ephemeral] : kinds;
         return OnWorkload(workload =>
         {
             CheckOutcome? last = null;
+            var undecided = false;
             foreach (var container in workload.Containers.Where(c => wanted.Contains(c.Kind)))
             {
-                last = judge(container, workload);
-                if (last.Failed)
+                var outcome = judge(container, workload);
+                if (outcome is null)
                 {
-                    return last with { Evidence = $"container {container.Name}: {last.Evidence}" };
+                    undecided = true; // a malformed field: neither pass nor fail on its account
+                    continue;
                 }
+                if (outcome.Failed)
+                {
+                    return outcome with { Evidence = $"container {container.Name}: {outcome.Evidence}" };
+                }
+                last = outcome;
             }
-            return last;
+            return undecided ? null : last;
         });
     }
 }

@@ -6,7 +6,7 @@ public sealed record SkippedPeerCheck(string Id, string Title, string Reason);
 /// <summary>Every manifest check, in catalog order, and the checkov checks deliberately left out.</summary>
 public static class ManifestCheckCatalog
 {
-    public static IReadOnlyList<ManifestCheck> All { get; } = [.. WorkloadChecks.All(), .. ResourceChecks.All()];
+    public static IReadOnlyList<ManifestCheck> All { get; } = [.. WorkloadChecks.All(), .. ResourceChecks.All(), .. IngressAndRbacChecks.All()];
 
     private const string Psp = "PodSecurityPolicy was removed in Kubernetes 1.25; the same property is checked on the workloads themselves.";
     private const string ControlPlane = "Not implemented yet: control-plane static-pod flags (kube-apiserver, controller-manager, scheduler, etcd, kubelet) are planned as one flag-table check group.";
@@ -28,9 +28,6 @@ public static class ManifestCheckCatalog
         new("CKV_K8S_44", "Tiller service", "As CKV_K8S_34: Helm 2 only."),
         new("CKV_K8S_45", "Tiller listener", "As CKV_K8S_34: Helm 2 only."),
         new("CKV_K8S_68..121, 138..151", "control-plane flags", ControlPlane),
-        new("CKV_K8S_152..154", "NGINX ingress snippet annotations (CVE-2021-25742)", Later),
-        new("CKV_K8S_155..158", "RBAC: webhooks, CSR approval, bind, escalate", Later),
-        new("CKV_K8S_159", "git-sync", Later),
         new("CKV2_K8S_1..6", "graph checks (RBAC bindings, NetworkPolicy)", Later),
     ];
 }

@@ -27,9 +27,9 @@ internal static class ResourceChecks
             "Every pod without its own service account runs as `default`; its token should not be mounted.",
             "Set automountServiceAccountToken: false on the default ServiceAccount.",
             ["CKV_K8S_41", "kube-linter:default-service-account", "Kubescape:C-0034", "CIS-K8s-5.1.5"]),
-            "CKV_K8S_41", r => r.Kind == "ServiceAccount" && r.Name == "default"
-                ? r.Root.Bool("automountServiceAccountToken") == false ? Pass(r.Root["automountServiceAccountToken"]!, "token not mounted") : Fail(r.Root["automountServiceAccountToken"] ?? r.Root, "default service account mounts its token")
-                : null);
+            "CKV_K8S_41", r => r.Kind != "ServiceAccount" ? null
+                : r.Name != "default" ? Pass(r.Metadata, "not the default service account")
+                : r.Root.Bool("automountServiceAccountToken") == false ? Pass(r.Root["automountServiceAccountToken"]!, "token not mounted") : Fail(r.Root["automountServiceAccountToken"] ?? r.Root, "default service account mounts its token"));
         yield return new ManifestCheck(Info("k8s-default-service-account-binding", "Ensure that default service accounts are not actively used", Severity.Medium,
             "A binding to the `default` service account gives its rights to every pod of the namespace that names no account.",
             "Bind rights to a dedicated service account instead of default.",
@@ -56,7 +56,7 @@ internal static class ResourceChecks
         // The kubernetes Service and the default namespace's own service account live there by design.
         if ((r.Kind == "Service" && r.Name == "kubernetes") || (r.Kind == "ServiceAccount" && r.Name == "default"))
         {
-            return null;
+            return Pass(metadata, "belongs to the default namespace by design");
         }
         return r.Namespace is null or "default"
             ? Fail(metadata["namespace"] ?? metadata, r.Namespace is null ? "no namespace (kubectl's context decides, usually default)" : "namespace: default")

@@ -53,7 +53,8 @@ internal static class WorkloadChecks
                 }
                 // Unset, Kubernetes defaults to Always for a latest or missing tag and IfNotPresent otherwise.
                 var image = ImageReference.Parse(c.Image);
-                return image is { Digest: null, Tag: null or "latest" } ? Pass(c.Node, "defaults to Always") : Fail(c.Node, "imagePullPolicy unset defaults to IfNotPresent");
+                // A digest names one image: whatever a node cached under it is that image.
+                return image is { Digest: not null } or { Tag: null or "latest" } ? Pass(c.Node, "defaults to Always, or pinned by digest") : Fail(c.Node, "imagePullPolicy unset defaults to IfNotPresent");
             });
         yield return Container("k8s-privileged", "CKV_K8S_16", "Container should not be privileged", Severity.High,
             "A privileged container has every capability and every device of the host: it is root on the node.",
@@ -103,7 +104,7 @@ internal static class WorkloadChecks
             "NET_RAW, in the default set, allows crafting packets: ARP and DNS spoofing of neighbours on the node.",
             "Add NET_RAW (or ALL) to securityContext.capabilities.drop.",
             ["kube-linter:drop-net-raw-capability", "Kubescape:C-0046", "CIS-K8s-5.2.9"],
-            (c, _) => Dropped(c) is { } drop && drop.Items.OfType<YamlScalar>().Any(s => s.Value is "NET_RAW" or "ALL")
+            (c, _) => Dropped(c) is { } drop && drop.Items.OfType<YamlScalar>().Any(s => s.Value.ToUpperInvariant() is "NET_RAW" or "CAP_NET_RAW" or "ALL")
                 ? Pass(drop, "drops " + Join(drop)) : Fail(c.SecurityContext ?? c.Node, "NET_RAW not dropped"));
         yield return new ManifestCheck(Info("k8s-pod-security-context", "Apply security context to your pods and containers", Severity.Low,
             "Without a pod securityContext the runtime's defaults (often root, no seccomp) apply.",
@@ -131,12 +132,13 @@ internal static class WorkloadChecks
             "Environment variables leak into logs, crash dumps and child processes; mounted files do not.",
             "Mount the secret as a volume instead of env[].valueFrom.secretKeyRef or envFrom[].secretRef.",
             ["kube-linter:read-secret-from-env-var", "Kubescape:C-0207", "CIS-K8s-5.4.1"],
-            (c, _) => SecretEnv(c) is { } at ? Fail(at, "secret read into the environment") : Pass(c.Node, "no secret in env"));
+            (c, _) => c.Node.Has("env") && c.Node["env"] is not YamlSequence ? null
+                : SecretEnv(c) is { } at ? Fail(at, "secret read into the environment") : Pass(c.Node, "no secret in env"));
         yield return Container("k8s-drop-all-capabilities", "CKV_K8S_37", "Minimize the admission of containers with capabilities assigned", Severity.Low,
             "Dropping ALL and adding back only what is needed leaves a compromised process the fewest powers.",
             "Set securityContext.capabilities.drop: [ALL].",
             ["Kubescape:C-0046", "CIS-K8s-5.2.10", "NIST-800-190-4.4.3"],
-            (c, _) => Dropped(c) is { } drop && drop.Items.OfType<YamlScalar>().Any(s => s.Value == "ALL") ? Pass(drop, "drops ALL") : Fail(c.SecurityContext ?? c.Node, "ALL not dropped"));
+            (c, _) => Dropped(c) is { } drop && drop.Items.OfType<YamlScalar>().Any(s => s.Value.Equals("ALL", StringComparison.OrdinalIgnoreCase)) ? Pass(drop, "drops ALL") : Fail(c.SecurityContext ?? c.Node, "ALL not dropped"));
         yield return new ManifestCheck(Info("k8s-service-account-token", "Ensure that Service Account Tokens are only mounted where necessary", Severity.Low,
             "A mounted token lets anyone in the container act as its service account against the API server.",
             "Set automountServiceAccountToken: false in the pod spec unless the pod calls the API.",
@@ -147,7 +149,7 @@ internal static class WorkloadChecks
             "SYS_ADMIN is nearly root: mount, namespaces, BPF and many known container escapes.",
             "Remove SYS_ADMIN from securityContext.capabilities.add.",
             ["Kubescape:C-0046", "NIST-800-190-4.4.3"],
-            (c, _) => Added(c) is { } add && add.Items.OfType<YamlScalar>().Any(s => s.Value is "SYS_ADMIN" or "CAP_SYS_ADMIN") ? Fail(add, "adds SYS_ADMIN") : Pass(c.Node, "no SYS_ADMIN"));
+            (c, _) => Added(c) is { } add && add.Items.OfType<YamlScalar>().Any(s => s.Value.ToUpperInvariant() is "SYS_ADMIN" or "CAP_SYS_ADMIN") ? Fail(add, "adds SYS_ADMIN") : Pass(c.Node, "no SYS_ADMIN"));
         yield return new ManifestCheck(Info("k8s-high-uid", "Containers should run as a high UID to avoid host conflict", Severity.Low,
             "A UID under 10000 may match a real user on the node, whose files an escaped process could then own.",
             "Set runAsUser to 10000 or more in the pod or container securityContext.",
@@ -161,16 +163,29 @@ internal static class WorkloadChecks
     }
 
     private static ManifestCheck Container(string id, string checkov, string title, Severity severity, string description, string remediation,
-        string[] references, Func<WorkloadContainer, Workload, CheckOutcome> judge, params ContainerKind[] kinds) =>
+        string[] references, Func<WorkloadContainer, Workload, CheckOutcome?> judge, params ContainerKind[] kinds) =>
         new(Info(id, title, severity, description, remediation, [checkov, .. references]), checkov, OnContainers(judge, kinds));
 
     private static ManifestCheck Resource(string id, string checkov, string title, Severity severity, string bound, string resource, string[] references) =>
         Container(id, checkov, title, severity,
             $"Without {resource} {bound} the scheduler and the kubelet cannot protect the node and its neighbours from this container.",
             $"Set resources.{bound}.{resource} on every container.", references,
-            (c, _) => c.Node.Map("resources")?.Map(bound)?.Has(resource) == true
-                ? Pass(c.Node.Map("resources")!.Map(bound)![resource]!, $"{bound}.{resource} set")
-                : Fail(c.Node.Map("resources") ?? c.Node, $"no resources.{bound}.{resource}"), Main, Init);
+            (c, _) => ResourceBound(c, bound, resource), Main, Init);
+
+    /// <summary>Set, missing, or undecidable when resources or the bound is written as something other than a mapping.</summary>
+    private static CheckOutcome? ResourceBound(WorkloadContainer c, string bound, string resource)
+    {
+        var resources = c.Node["resources"];
+        if (resources is null or YamlScalar { IsNull: true })
+        {
+            return Fail(resources ?? c.Node, $"no resources.{bound}.{resource}");
+        }
+        if (resources is not YamlMapping map || (map.Has(bound) && map[bound] is not YamlMapping))
+        {
+            return null;
+        }
+        return map.Map(bound)?.Has(resource) == true ? Pass(map.Map(bound)![resource], $"{bound}.{resource} set") : Fail(map, $"no resources.{bound}.{resource}");
+    }
 
     private static ManifestCheck PodFlag(string id, string checkov, string title, string flag, string[] references) =>
         new(Info(id, title, Severity.High,
@@ -215,9 +230,13 @@ internal static class WorkloadChecks
     /// </summary>
     private static CheckOutcome? RunsAsNonRoot(Workload w)
     {
+        if (w.MalformedSpec)
+        {
+            return Fail(w.PodSpec, "pod spec is not a mapping");
+        }
         var pod = NonRoot(w.PodSecurityContext);
         var containers = w.Containers.Where(c => c.Kind != ContainerKind.Ephemeral).ToList();
-        if (containers.Count == 0)
+        if (containers.Count == 0 || w.ContainerListMalformed)
         {
             return null;
         }
@@ -250,9 +269,14 @@ internal static class WorkloadChecks
     {
         var pod = w.PodSecurityContext?.Integer("runAsUser");
         var containers = w.Containers.Where(c => c.Kind != ContainerKind.Ephemeral).ToList();
-        if (containers.Count == 0)
+        if (containers.Count == 0 || w.ContainerListMalformed)
         {
             return null;
+        }
+        if (w.PodSpec.Bool("hostUsers") == false)
+        {
+            // A user namespace maps every container UID to an unprivileged host range: no collision possible.
+            return Pass(w.PodSpec["hostUsers"], "hostUsers: false");
         }
         foreach (var c in containers)
         {

@@ -28,14 +28,24 @@ public sealed record Workload(ManifestResource Resource, YamlMapping PodSpec, Ya
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal)
     {
         "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController",
+        // OpenShift's Deployment predecessor, still rendered by older charts: same spec.template.spec.
+        "DeploymentConfig",
     };
 
+    /// <summary>The containers of the three lists. A "list" written as one mapping is not read: the API server rejects it.</summary>
     public IReadOnlyList<WorkloadContainer> Containers { get; } =
     [
         .. Items(PodSpec, "containers", ContainerKind.Container),
         .. Items(PodSpec, "initContainers", ContainerKind.Init),
         .. Items(PodSpec, "ephemeralContainers", ContainerKind.Ephemeral),
     ];
+
+    /// <summary>The pod spec was not a mapping (read as empty): nothing in it can be trusted to be safe.</summary>
+    public bool MalformedSpec { get; init; }
+
+    /// <summary>A container list is present but is not a list: per-pod container checks cannot decide.</summary>
+    public bool ContainerListMalformed =>
+        new[] { "containers", "initContainers", "ephemeralContainers" }.Any(k => PodSpec.Has(k) && PodSpec[k] is not YamlSequence);
 
     public YamlMapping? PodSecurityContext => PodSpec.Map("securityContext");
 
@@ -49,7 +59,12 @@ public sealed record Workload(ManifestResource Resource, YamlMapping PodSpec, Ya
         var root = resource.Root;
         if (resource.Kind == "Pod")
         {
-            return root.Map("spec") is { } podSpec ? new Workload(resource, podSpec, resource.Metadata) : null;
+            return root["spec"] switch
+            {
+                YamlMapping podSpec => new Workload(resource, podSpec, resource.Metadata),
+                YamlSequence or YamlScalar { IsNull: false } => new Workload(resource, new YamlMapping(root["spec"]!.Line, "$.spec"), resource.Metadata) { MalformedSpec = true },
+                _ => null,
+            };
         }
         var spec = root.Map("spec");
         if (resource.Kind == "CronJob")
