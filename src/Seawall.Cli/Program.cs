@@ -8,6 +8,8 @@ var root = new RootCommand("Seawall: container and host security scanner")
     DirectoryCommands.Rootfs(),
     DirectoryCommands.Fs(),
     HostCommand.Create(),
+    ConfigCommand.Create(),
+    ChecksCommand.Create(),
     ContainersCommand.Create(),
     SbomCommand.Create(),
     DbCommand.Create(),

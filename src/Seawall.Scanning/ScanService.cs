@@ -15,6 +15,8 @@ using Seawall.Inventory.Sbom;
 using Seawall.Secrets.Analysis;
 using Seawall.Secrets.Config;
 using Seawall.Secrets.Engine;
+using Seawall.Misconfig.Checks;
+using Seawall.Misconfig.Manifests;
 using Seawall.Vulnerabilities.Matching;
 using Seawall.Vulnerabilities.Store;
 
@@ -130,6 +132,27 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             Warnings = [.. inventory.Warnings.Concat(context.Warnings).Concat(files.Warnings).Concat(running?.Warnings ?? []).Concat(containerWarnings)
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         };
+    }
+
+    /// <summary>
+    /// `seawall config PATHS...`: Kubernetes manifests in files and directories, judged by the manifest check
+    /// catalog. One result per file; a file that cannot be read is a warning and the others are still scanned.
+    /// </summary>
+    public Task<ScanReport> ScanConfigAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        var set = ManifestLoader.Load(paths, cancellationToken);
+        var results = ManifestScanner.Run(set.Resources, ManifestCheckCatalog.All)
+            .Select(r => r.ToFinding())
+            .Where(f => options.IncludePassed || f.Status is FindingStatus.Fail or FindingStatus.Warn)
+            .GroupBy(f => f.Location!.Path!, StringComparer.Ordinal)
+            .Select(g => new ScanResult { Target = g.Key, Class = ResultClass.Config, Type = "kubernetes", Findings = [.. g] })
+            .ToList();
+        return Task.FromResult(new ScanReport
+        {
+            Artifact = new ArtifactInfo(string.Join(' ', paths), ArtifactType.Config),
+            Results = results,
+            Warnings = set.Warnings,
+        });
     }
 
     /// <summary>
