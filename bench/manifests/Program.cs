@@ -1,0 +1,86 @@
+// Manifest bench: parse + judge N workload manifests (every check of the catalog) on one thread, then load and
+// judge the whole checkov-k8s fixture tree. Usage: dotnet run -c Release --project bench/manifests [N] [checkov-k8s dir]
+using System.Diagnostics;
+using System.Globalization;
+using Seawall.Misconfig.Checks;
+using Seawall.Misconfig.Manifests;
+
+var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
+var suite = args.Length > 1 ? args[1] : Path.Combine("..", "shared", "data", "checkov-k8s", "fixtures");
+
+// A realistic rendered Deployment (an ingress controller's, trimmed), varied per copy so nothing is cached.
+static string Manifest(int i) => $$"""
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: ingress-nginx-controller-{{i}}
+      namespace: ingress-nginx
+      labels: {app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: controller}
+    spec:
+      replicas: 2
+      selector:
+        matchLabels: {app.kubernetes.io/name: ingress-nginx}
+      template:
+        metadata:
+          labels: {app.kubernetes.io/name: ingress-nginx}
+        spec:
+          serviceAccountName: ingress-nginx
+          terminationGracePeriodSeconds: 300
+          containers:
+            - name: controller
+              image: registry.k8s.io/ingress-nginx/controller:v1.11.{{i % 10}}
+              imagePullPolicy: IfNotPresent
+              args: [/nginx-ingress-controller, --election-id=ingress-nginx-leader, --controller-class=k8s.io/ingress-nginx]
+              securityContext:
+                capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}
+                runAsUser: 101
+                allowPrivilegeEscalation: true
+              env:
+                - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                - {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+              livenessProbe:
+                httpGet: {path: /healthz, port: 10254, scheme: HTTP}
+                initialDelaySeconds: 10
+              readinessProbe:
+                httpGet: {path: /healthz, port: 10254, scheme: HTTP}
+              ports:
+                - {name: http, containerPort: 80, protocol: TCP}
+                - {name: https, containerPort: 443, protocol: TCP}
+              resources:
+                requests: {cpu: 100m, memory: 90Mi}
+    """;
+
+var texts = Enumerable.Range(0, count).Select(Manifest).ToList();
+Run(texts.Take(Math.Min(2000, count)).ToList()); // warm-up: JIT and tiering
+var clock = Stopwatch.StartNew();
+var (findings, resources) = Run(texts);
+clock.Stop();
+Console.WriteLine($"workload manifests: {resources:N0} in {clock.Elapsed.TotalSeconds:F2} s = {resources / clock.Elapsed.TotalSeconds:N0}/s on one thread ({findings:N0} results, {ManifestCheckCatalog.All.Count} checks)");
+
+if (Directory.Exists(suite))
+{
+    clock.Restart();
+    var set = ManifestLoader.Load([suite]);
+    var results = ManifestScanner.Run(set.Resources, ManifestCheckCatalog.All).Count();
+    clock.Stop();
+    Console.WriteLine($"checkov-k8s suite: {set.Files} files, {set.Resources.Count} objects, {results:N0} results, {set.Warnings.Count} warnings in {clock.Elapsed.TotalMilliseconds:F0} ms");
+}
+else
+{
+    Console.WriteLine($"checkov-k8s suite: {suite} not found, skipped");
+}
+Console.WriteLine("load average: " + File.ReadAllText("/proc/loadavg").Trim());
+
+static (int Results, int Resources) Run(List<string> texts)
+{
+    var results = 0;
+    var resources = new List<ManifestResource>(1);
+    var warnings = new List<string>();
+    foreach (var text in texts)
+    {
+        resources.Clear();
+        ManifestLoader.LoadText("bench.yaml", text, resources, warnings);
+        results += ManifestScanner.Run(resources, ManifestCheckCatalog.All).Count();
+    }
+    return (results, texts.Count);
+}

@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Seawall.Misconfig.Checks;
+using Xunit;
+
+namespace Seawall.Tests.Misconfig;
+
+/// <summary>
+/// The manifest check catalog is a contract: ids are unique and well formed, every check says how to fix it and which
+/// peer ids it answers to, and docs/checks.md is generated from it (with the checkov checks left out and why).
+/// </summary>
+public sealed partial class ManifestCheckCatalogTests
+{
+    [GeneratedRegex("^k8s-[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex IdShape();
+
+    [Fact]
+    public void Ids_are_unique_well_formed_and_every_check_has_a_fix_and_a_reference()
+    {
+        var checks = ManifestCheckCatalog.All.Select(c => c.Info).ToList();
+        Assert.Empty(checks.GroupBy(c => c.Id).Where(g => g.Count() > 1).Select(g => g.Key));
+        Assert.Empty(checks.Where(c => !IdShape().IsMatch(c.Id)).Select(c => c.Id));
+        Assert.Empty(checks.Where(c => string.IsNullOrWhiteSpace(c.Title) || string.IsNullOrWhiteSpace(c.Remediation) || string.IsNullOrWhiteSpace(c.Description)).Select(c => c.Id));
+        // The checkov id a check keeps the semantics of is among its references, so users can map findings.
+        Assert.Empty(ManifestCheckCatalog.All.Where(c => c.CheckovId is { } id && !c.Info.References.Contains(id)).Select(c => c.Info.Id));
+    }
+
+    [Fact]
+    public void Docs_checks_is_generated_from_the_catalog()
+    {
+        var markdown = new StringBuilder();
+        markdown.Append("# Manifest checks\n\nGenerated from `src/Seawall.Misconfig/Checks/ManifestCheckCatalog.cs` by `ManifestCheckCatalogTests` ")
+                .Append("(`SEAWALL_UPDATE_GOLDEN=1` rewrites it). `seawall checks list [--format json]` prints the same catalog; ")
+                .Append("`seawall config PATHS` lists fail findings, `--include-passed` adds passes.\n\n")
+                .Append("Each check keeps the semantics of the checkov check it references; `docs/accuracy.md` records how far that holds on checkov's own tests.\n\n")
+                .Append("| id | severity | title | references |\n| --- | --- | --- | --- |\n");
+        foreach (var check in ManifestCheckCatalog.All)
+        {
+            markdown.Append("| `").Append(check.Info.Id).Append("` | ").Append(check.Info.Severity.ToString().ToUpperInvariant())
+                    .Append(" | ").Append(Cell(check.Info.Title)).Append(" | ").Append(Cell(string.Join(", ", check.Info.References))).Append(" |\n");
+        }
+        markdown.Append("\n## checkov checks not implemented\n\n| checkov id | what | why |\n| --- | --- | --- |\n");
+        foreach (var skipped in ManifestCheckCatalog.NotImplemented)
+        {
+            markdown.Append("| ").Append(skipped.Id).Append(" | ").Append(Cell(skipped.Title)).Append(" | ").Append(Cell(skipped.Reason)).Append(" |\n");
+        }
+        var path = Path.Combine(RepositoryRoot(), "docs", "checks.md");
+        if (Environment.GetEnvironmentVariable("SEAWALL_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, markdown.ToString());
+            return;
+        }
+        Assert.True(File.Exists(path), $"{path} is missing; run the tests with SEAWALL_UPDATE_GOLDEN=1 to generate it");
+        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), markdown.ToString());
+    }
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string source = "")
+    {
+        var dir = Path.GetDirectoryName(source);
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Seawall.slnx")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+        return dir ?? throw new InvalidOperationException("Seawall.slnx not found above " + source);
+    }
+}
