@@ -36,8 +36,8 @@ static string Manifest(int i) => $$"""
                 runAsUser: 101
                 allowPrivilegeEscalation: true
               env:
-                - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
-                - {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+                - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name} } }
+                - {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace} } }
               livenessProbe:
                 httpGet: {path: /healthz, port: 10254, scheme: HTTP}
                 initialDelaySeconds: 10

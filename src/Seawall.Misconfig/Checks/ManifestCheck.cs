@@ -19,7 +19,7 @@ public sealed record ManifestCheck(CheckInfo Info, string? CheckovId, Func<Manif
 
     /// <summary>A check on the workload's pod spec.</summary>
     public static Func<ManifestResource, CheckOutcome?> OnWorkload(Func<Workload, CheckOutcome?> judge) =>
-        resource => Workload.From(resource) is { } workload ? judge(workload) : null;
+        resource => resource.Workload is { } workload ? judge(workload) : null;
 
     /// <summary>
     /// A check on each container of <paramref name="kinds"/>: the workload fails on its first failing container,

@@ -6,6 +6,23 @@ namespace Seawall.Misconfig.Manifests;
 /// </summary>
 public sealed record ManifestResource(string File, int Document, YamlMapping Root)
 {
+    private Kubernetes.Workload? workload;
+    private bool workloadRead;
+
+    /// <summary>The workload view, built once: every check of the catalog asks for it.</summary>
+    public Kubernetes.Workload? Workload
+    {
+        get
+        {
+            if (!workloadRead)
+            {
+                workload = Kubernetes.Workload.From(this);
+                workloadRead = true;
+            }
+            return workload;
+        }
+    }
+
     public string Kind => Root.Text("kind") ?? string.Empty;
 
     public string ApiVersion => Root.Text("apiVersion") ?? string.Empty;

@@ -44,6 +44,11 @@ public sealed partial class ManifestCheckCatalogTests
         {
             markdown.Append("| ").Append(skipped.Id).Append(" | ").Append(Cell(skipped.Title)).Append(" | ").Append(Cell(skipped.Reason)).Append(" |\n");
         }
+        markdown.Append("\n## Judged differently from checkov\n\n| checkov id | what | why |\n| --- | --- | --- |\n");
+        foreach (var different in ManifestCheckCatalog.JudgedDifferently)
+        {
+            markdown.Append("| ").Append(different.Id).Append(" | ").Append(Cell(different.Title)).Append(" | ").Append(Cell(different.Reason)).Append(" |\n");
+        }
         var path = Path.Combine(RepositoryRoot(), "docs", "checks.md");
         if (Environment.GetEnvironmentVariable("SEAWALL_UPDATE_GOLDEN") == "1")
         {
