@@ -67,7 +67,9 @@ internal static partial class ControlPlaneChecks
         {
             return Pass(container.Node, "not " + string.Join(" or ", rule.Components));
         }
-        var flags = new Flags([.. command.Items.OfType<YamlScalar>().Select(s => s.Value)]);
+        // The flags may follow in args (command: [etcd], args: [--flag=...]): the container runs both as one argv.
+        var argv = command.Items.Concat(container.Node.Seq("args")?.Items ?? []);
+        var flags = new Flags([.. argv.OfType<YamlScalar>().Select(s => s.Value)]);
         return rule.Violation(flags) is { } why ? Fail(command, why) : Pass(command, "set as required");
     }
 
