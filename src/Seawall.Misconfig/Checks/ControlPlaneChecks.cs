@@ -11,6 +11,7 @@ namespace Seawall.Misconfig.Checks;
 /// containers. A container is judged by a rule when its command names the component as one item, as checkov does; a
 /// container running something else passes. Most rules share a shape (flag must equal, must not equal, must be set,
 /// must be absent, list must include / exclude), so they are one table; the few odd ones are written out.
+/// CIS references use the CIS Kubernetes Benchmark 1.6.0 numbering, the version checkov's own comments cite.
 /// </summary>
 internal static partial class ControlPlaneChecks
 {
@@ -46,7 +47,7 @@ internal static partial class ControlPlaneChecks
         yield return new ManifestCheck(
             WorkloadChecks.Info("k8s-admission-event-rate-limit", "Ensure that the admission control plugin EventRateLimit is set", Severity.Low,
                 "Without the EventRateLimit admission plugin, a client can flood the API server with events.",
-                "List EventRateLimit under plugins in the AdmissionConfiguration.", ["CKV_K8S_78", "CIS-K8s-1.2.9"]),
+                "List EventRateLimit under plugins in the AdmissionConfiguration.", ["CKV_K8S_78", "CIS-K8s-1.2.10"]),
             "CKV_K8S_78",
             resource => resource.Kind != "AdmissionConfiguration" ? null
                 : resource.Root.Seq("plugins") is { } plugins && plugins.Items.OfType<YamlMapping>().Any(p => p.Text("name") == "EventRateLimit")
@@ -95,68 +96,68 @@ internal static partial class ControlPlaneChecks
         // kube-apiserver
         yield return new("k8s-apiserver-anonymous-auth", "CKV_K8S_68", "1.2.1", "Ensure that the --anonymous-auth argument is set to false", Severity.Medium, [ApiServer],
             "Add --anonymous-auth=false.", f => f.MustBe("--anonymous-auth", "false"));
-        yield return new("k8s-apiserver-basic-auth-file", "CKV_K8S_69", null, "Ensure that the --basic-auth-file argument is not set", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-basic-auth-file", "CKV_K8S_69", "1.2.2", "Ensure that the --basic-auth-file argument is not set", Severity.Medium, [ApiServer],
             "Remove --basic-auth-file; use certificates or OIDC.", f => f.MustBeAbsent("--basic-auth-file"));
-        yield return new("k8s-apiserver-token-auth-file", "CKV_K8S_70", "1.2.2", "Ensure that the --token-auth-file argument is not set", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-token-auth-file", "CKV_K8S_70", "1.2.3", "Ensure that the --token-auth-file argument is not set", Severity.Medium, [ApiServer],
             "Remove --token-auth-file; static tokens never expire.", f => f.MustBeAbsent("--token-auth-file"));
-        yield return new("k8s-apiserver-kubelet-https", "CKV_K8S_71", null, "Ensure that the --kubelet-https argument is set to true", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-kubelet-https", "CKV_K8S_71", "1.2.4", "Ensure that the --kubelet-https argument is set to true", Severity.Medium, [ApiServer],
             "Remove --kubelet-https=false.", f => f.MustNotBe("--kubelet-https", "false"));
-        yield return new("k8s-apiserver-kubelet-client-cert", "CKV_K8S_72", "1.2.4", "Ensure that the --kubelet-client-certificate and --kubelet-client-key arguments are set as appropriate", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-kubelet-client-cert", "CKV_K8S_72", "1.2.5", "Ensure that the --kubelet-client-certificate and --kubelet-client-key arguments are set as appropriate", Severity.Medium, [ApiServer],
             "Set --kubelet-client-certificate and --kubelet-client-key.", f => f.MustBeSet("--kubelet-client-certificate", "--kubelet-client-key"));
-        yield return new("k8s-apiserver-kubelet-ca", "CKV_K8S_73", "1.2.5", "Ensure that the --kubelet-certificate-authority argument is set as appropriate", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-kubelet-ca", "CKV_K8S_73", "1.2.6", "Ensure that the --kubelet-certificate-authority argument is set as appropriate", Severity.Medium, [ApiServer],
             "Set --kubelet-certificate-authority.", f => f.MustBeSet("--kubelet-certificate-authority"));
-        yield return new("k8s-apiserver-authz-not-always-allow", "CKV_K8S_74", "1.2.6", "Ensure that the --authorization-mode argument is not set to AlwaysAllow", Severity.High, [ApiServer],
+        yield return new("k8s-apiserver-authz-not-always-allow", "CKV_K8S_74", "1.2.7", "Ensure that the --authorization-mode argument is not set to AlwaysAllow", Severity.High, [ApiServer],
             "Set --authorization-mode=Node,RBAC.", f => f.MustNotList("--authorization-mode", "AlwaysAllow"));
-        yield return new("k8s-apiserver-authz-node", "CKV_K8S_75", "1.2.7", "Ensure that the --authorization-mode argument includes Node", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-authz-node", "CKV_K8S_75", "1.2.8", "Ensure that the --authorization-mode argument includes Node", Severity.Medium, [ApiServer],
             "Set --authorization-mode=Node,RBAC.", f => f.MustList("--authorization-mode", "Node"));
-        yield return new("k8s-apiserver-authz-rbac", "CKV_K8S_77", "1.2.8", "Ensure that the --authorization-mode argument includes RBAC", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-authz-rbac", "CKV_K8S_77", "1.2.9", "Ensure that the --authorization-mode argument includes RBAC", Severity.Medium, [ApiServer],
             "Set --authorization-mode=Node,RBAC.", f => f.MustList("--authorization-mode", "RBAC"));
-        yield return new("k8s-apiserver-no-always-admit", "CKV_K8S_79", "1.2.10", "Ensure that the admission control plugin AlwaysAdmit is not set", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-no-always-admit", "CKV_K8S_79", "1.2.11", "Ensure that the admission control plugin AlwaysAdmit is not set", Severity.Medium, [ApiServer],
             "Remove AlwaysAdmit from --enable-admission-plugins.", f => f.MustNotList("--enable-admission-plugins", "AlwaysAdmit"));
-        yield return new("k8s-apiserver-always-pull-images", "CKV_K8S_80", "1.2.11", "Ensure that the admission control plugin AlwaysPullImages is set", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-always-pull-images", "CKV_K8S_80", "1.2.12", "Ensure that the admission control plugin AlwaysPullImages is set", Severity.Low, [ApiServer],
             "Add AlwaysPullImages to --enable-admission-plugins.", f => f.MustList("--enable-admission-plugins", "AlwaysPullImages"));
-        yield return new("k8s-apiserver-security-context-deny", "CKV_K8S_81", "1.2.12", "Ensure that the admission control plugin SecurityContextDeny is set if PodSecurityPolicy is not used", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-security-context-deny", "CKV_K8S_81", "1.2.13", "Ensure that the admission control plugin SecurityContextDeny is set if PodSecurityPolicy is not used", Severity.Low, [ApiServer],
             "Add SecurityContextDeny (or PodSecurityPolicy) to --enable-admission-plugins.",
             f => f.Lists("--enable-admission-plugins", "PodSecurityPolicy") ? null : f.MustList("--enable-admission-plugins", "SecurityContextDeny"));
-        yield return new("k8s-apiserver-service-account-plugin", "CKV_K8S_82", "1.2.13", "Ensure that the admission control plugin ServiceAccount is set", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-service-account-plugin", "CKV_K8S_82", "1.2.14", "Ensure that the admission control plugin ServiceAccount is set", Severity.Low, [ApiServer],
             "Keep ServiceAccount in an explicit --enable-admission-plugins list and out of --disable-admission-plugins.", f => f.PluginKept("ServiceAccount"));
-        yield return new("k8s-apiserver-namespace-lifecycle", "CKV_K8S_83", "1.2.14", "Ensure that the admission control plugin NamespaceLifecycle is set", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-namespace-lifecycle", "CKV_K8S_83", "1.2.15", "Ensure that the admission control plugin NamespaceLifecycle is set", Severity.Low, [ApiServer],
             "Keep NamespaceLifecycle in an explicit --enable-admission-plugins list and out of --disable-admission-plugins.", f => f.PluginKept("NamespaceLifecycle"));
-        yield return new("k8s-apiserver-psp-plugin", "CKV_K8S_84", null, "Ensure that the admission control plugin PodSecurityPolicy is set", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-psp-plugin", "CKV_K8S_84", "1.2.16", "Ensure that the admission control plugin PodSecurityPolicy is set", Severity.Low, [ApiServer],
             "Add PodSecurityPolicy to --enable-admission-plugins (clusters before 1.25).", f => f.MustList("--enable-admission-plugins", "PodSecurityPolicy"));
         yield return new("k8s-apiserver-node-restriction", "CKV_K8S_85", "1.2.17", "Ensure that the admission control plugin NodeRestriction is set", Severity.Medium, [ApiServer],
             "Add NodeRestriction to --enable-admission-plugins.", f => f.MustList("--enable-admission-plugins", "NodeRestriction"));
-        yield return new("k8s-apiserver-insecure-bind-address", "CKV_K8S_86", null, "Ensure that the --insecure-bind-address argument is not set", Severity.High, [ApiServer],
+        yield return new("k8s-apiserver-insecure-bind-address", "CKV_K8S_86", "1.2.18", "Ensure that the --insecure-bind-address argument is not set", Severity.High, [ApiServer],
             "Remove --insecure-bind-address.", f => f.MustBeAbsent("--insecure-bind-address"));
-        yield return new("k8s-apiserver-insecure-port", "CKV_K8S_88", null, "Ensure that the --insecure-port argument is set to 0", Severity.High, [ApiServer],
+        yield return new("k8s-apiserver-insecure-port", "CKV_K8S_88", "1.2.19", "Ensure that the --insecure-port argument is set to 0", Severity.High, [ApiServer],
             "Add --insecure-port=0.", f => f.MustBe("--insecure-port", "0"));
-        yield return new("k8s-apiserver-secure-port", "CKV_K8S_89", null, "Ensure that the --secure-port argument is not set to 0", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-secure-port", "CKV_K8S_89", "1.2.20", "Ensure that the --secure-port argument is not set to 0", Severity.Medium, [ApiServer],
             "Remove --secure-port=0.", f => f.MustNotBe("--secure-port", "0"));
-        yield return new("k8s-apiserver-profiling", "CKV_K8S_90", "1.2.18", "Ensure that the --profiling argument is set to false", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-profiling", "CKV_K8S_90", "1.2.21", "Ensure that the --profiling argument is set to false", Severity.Low, [ApiServer],
             "Add --profiling=false.", f => f.MustBe("--profiling", "false"));
-        yield return new("k8s-apiserver-audit-log-path", "CKV_K8S_91", "1.2.19", "Ensure that the --audit-log-path argument is set", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-audit-log-path", "CKV_K8S_91", "1.2.22", "Ensure that the --audit-log-path argument is set", Severity.Medium, [ApiServer],
             "Set --audit-log-path.", f => f.MustBeSet("--audit-log-path"));
-        yield return new("k8s-apiserver-audit-log-maxage", "CKV_K8S_92", "1.2.20", "Ensure that the --audit-log-maxage argument is set to 30 or as appropriate", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-audit-log-maxage", "CKV_K8S_92", "1.2.23", "Ensure that the --audit-log-maxage argument is set to 30 or as appropriate", Severity.Low, [ApiServer],
             "Set --audit-log-maxage=30 or more.", f => f.MustBeAtLeast("--audit-log-maxage", 30));
-        yield return new("k8s-apiserver-audit-log-maxbackup", "CKV_K8S_93", "1.2.21", "Ensure that the --audit-log-maxbackup argument is set to 10 or as appropriate", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-audit-log-maxbackup", "CKV_K8S_93", "1.2.24", "Ensure that the --audit-log-maxbackup argument is set to 10 or as appropriate", Severity.Low, [ApiServer],
             "Set --audit-log-maxbackup=10 or more.", f => f.MustBeAtLeast("--audit-log-maxbackup", 10));
-        yield return new("k8s-apiserver-audit-log-maxsize", "CKV_K8S_94", "1.2.22", "Ensure that the --audit-log-maxsize argument is set to 100 or as appropriate", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-audit-log-maxsize", "CKV_K8S_94", "1.2.25", "Ensure that the --audit-log-maxsize argument is set to 100 or as appropriate", Severity.Low, [ApiServer],
             "Set --audit-log-maxsize=100 or more.", f => f.MustBeAtLeast("--audit-log-maxsize", 100));
-        yield return new("k8s-apiserver-request-timeout", "CKV_K8S_95", "1.2.23", "Ensure that the --request-timeout argument is set as appropriate", Severity.Low, [ApiServer],
+        yield return new("k8s-apiserver-request-timeout", "CKV_K8S_95", "1.2.26", "Ensure that the --request-timeout argument is set as appropriate", Severity.Low, [ApiServer],
             "Give --request-timeout a duration such as 60s or 1m30s.", RequestTimeout);
-        yield return new("k8s-apiserver-service-account-lookup", "CKV_K8S_96", "1.2.24", "Ensure that the --service-account-lookup argument is set to true", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-service-account-lookup", "CKV_K8S_96", "1.2.27", "Ensure that the --service-account-lookup argument is set to true", Severity.Medium, [ApiServer],
             "Add --service-account-lookup=true.", f => f.MustBe("--service-account-lookup", "true"));
-        yield return new("k8s-apiserver-service-account-key-file", "CKV_K8S_97", "1.2.25", "Ensure that the --service-account-key-file argument is set as appropriate", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-service-account-key-file", "CKV_K8S_97", "1.2.28", "Ensure that the --service-account-key-file argument is set as appropriate", Severity.Medium, [ApiServer],
             "Point --service-account-key-file at the PEM public key.", f => f.PemFileIfSet("--service-account-key-file"));
-        yield return new("k8s-apiserver-etcd-cert-key", "CKV_K8S_99", "1.2.26", "Ensure that the --etcd-certfile and --etcd-keyfile arguments are set as appropriate", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-etcd-cert-key", "CKV_K8S_99", "1.2.29", "Ensure that the --etcd-certfile and --etcd-keyfile arguments are set as appropriate", Severity.Medium, [ApiServer],
             "Set --etcd-certfile and --etcd-keyfile.", f => f.MustBeSet("--etcd-certfile", "--etcd-keyfile"));
-        yield return new("k8s-apiserver-tls-cert-key", "CKV_K8S_100", "1.2.27", "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-tls-cert-key", "CKV_K8S_100", "1.2.30", "Ensure that the --tls-cert-file and --tls-private-key-file arguments are set as appropriate", Severity.Medium, [ApiServer],
             "Set --tls-cert-file and --tls-private-key-file.", f => f.MustBeSet("--tls-cert-file", "--tls-private-key-file"));
-        yield return new("k8s-apiserver-etcd-cafile", "CKV_K8S_102", "1.2.29", "Ensure that the --etcd-cafile argument is set as appropriate", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-etcd-cafile", "CKV_K8S_102", "1.2.32", "Ensure that the --etcd-cafile argument is set as appropriate", Severity.Medium, [ApiServer],
             "Set --etcd-cafile.", f => f.MustBeSet("--etcd-cafile"));
-        yield return new("k8s-apiserver-encryption-provider", "CKV_K8S_104", "1.2.30", "Ensure that encryption providers are appropriately configured", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-encryption-provider", "CKV_K8S_104", "1.2.33", "Ensure that encryption providers are appropriately configured", Severity.Medium, [ApiServer],
             "Set --encryption-provider-config.", f => f.MustBeSet("--encryption-provider-config"));
-        yield return new("k8s-apiserver-strong-ciphers", "CKV_K8S_105", "1.2.32", "Ensure that the API Server only makes use of Strong Cryptographic Ciphers", Severity.Medium, [ApiServer],
+        yield return new("k8s-apiserver-strong-ciphers", "CKV_K8S_105", "1.2.35", "Ensure that the API Server only makes use of Strong Cryptographic Ciphers", Severity.Medium, [ApiServer],
             "List only strong suites in --tls-cipher-suites.", f => f.WeakCiphers());
 
         // kube-controller-manager
