@@ -46,6 +46,31 @@ public static class TreePath
         return string.Join('/', parts);
     }
 
+    /// <summary>
+    /// Folds "." and ".." lexically the way the kernel resolves a path at "/": ".." at the root stays at the root.
+    /// For paths a host's own configuration names (an Include, an #includedir), where climbing is not hostile but
+    /// simply ends at "/"; archive entries go through <see cref="Normalize"/>, which refuses them instead.
+    /// </summary>
+    public static string FoldAtRoot(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+        return string.Join('/', parts);
+    }
+
     /// <summary>No empty, "." or ".." segment.</summary>
     internal static bool IsClean(ReadOnlySpan<char> path)
     {

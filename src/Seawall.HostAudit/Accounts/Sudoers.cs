@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Seawall.Core.FileTree;
 using Seawall.HostAudit.Access;
 
 namespace Seawall.HostAudit.Accounts;
@@ -153,7 +154,7 @@ public sealed class Sudoers
     {
         // sudo 1.9.1+: a relative path is relative to the including file's directory.
         var slash = includer.LastIndexOf('/');
-        var path = Normalize(target.StartsWith('/') ? target : (slash < 0 ? target : includer[..slash] + "/" + target));
+        var path = TreePath.FoldAtRoot(target.StartsWith('/') ? target : (slash < 0 ? target : includer[..slash] + "/" + target));
         if (!directory)
         {
             if (_files.Stat(path) is null)
@@ -434,27 +435,6 @@ public sealed class Sudoers
             }
         }
         return -1;
-    }
-
-    /// <summary>Root-relative, with "." and ".." folded (never above the root), so each file is named one way.</summary>
-    private static string Normalize(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-            }
-            else if (part != ".")
-            {
-                parts.Add(part);
-            }
-        }
-        return string.Join('/', parts);
     }
 
     private static string Unquote(string value)

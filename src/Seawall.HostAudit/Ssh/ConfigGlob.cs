@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Seawall.Core.FileTree;
 using Seawall.HostAudit.Access;
 
 namespace Seawall.HostAudit.Ssh;
@@ -16,7 +17,7 @@ internal static class ConfigGlob
     public static IReadOnlyList<string> Expand(HostFileTree files, string path)
     {
         var candidates = new List<string> { string.Empty };
-        foreach (var component in Fold(path))
+        foreach (var component in TreePath.FoldAtRoot(path).Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
             var next = new List<string>();
             foreach (var prefix in candidates)
@@ -35,27 +36,6 @@ internal static class ConfigGlob
             candidates = next.Count > MaxMatches ? next[..MaxMatches] : next;
         }
         return [.. candidates.Where(candidate => candidate.Length > 0 && files.Stat(candidate) is not null)];
-    }
-
-    /// <summary>The path's components with "." and ".." folded lexically (never above the root).</summary>
-    private static List<string> Fold(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-            }
-            else if (part != ".")
-            {
-                parts.Add(part);
-            }
-        }
-        return parts;
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "/" + name;
