@@ -53,7 +53,7 @@ public static partial class ManifestLoader
 
     public static void LoadText(string file, string text, List<ManifestResource> resources, List<string> warnings)
     {
-        foreach (var document in YamlDocumentReader.Read(new StringReader(text)))
+        foreach (var document in YamlDocumentReader.Read(text))
         {
             if (document.Error is { } error)
             {

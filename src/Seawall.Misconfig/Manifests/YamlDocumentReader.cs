@@ -16,6 +16,13 @@ public static class YamlDocumentReader
     public const long MaxExpandedNodes = 1_000_000;
     public const int MaxDepth = 200;
 
+    /// <summary>
+    /// The documents of <paramref name="text"/>: through <see cref="FastYamlReader"/> when the text stays inside the
+    /// subset it reads (nearly every manifest), else through YamlDotNet.
+    /// </summary>
+    public static List<YamlDocument> Read(string text) =>
+        FastYamlReader.TryRead(text, out var documents) ? documents : Read(new StringReader(text));
+
     public static List<YamlDocument> Read(TextReader text)
     {
         var documents = new List<YamlDocument>();
@@ -140,8 +147,7 @@ public static class YamlDocumentReader
         }
     }
 
-    private static string ChildPath(string path, string key) =>
-        key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') && key.Length > 0 ? $"{path}.{key}" : $"{path}['{key.Replace("'", "\\'", StringComparison.Ordinal)}']";
+    private static string ChildPath(string path, string key) => FastYamlReader.ChildPath(path, key);
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 
