@@ -51,11 +51,18 @@ static string Manifest(int i) => $$"""
     """;
 
 var texts = Enumerable.Range(0, count).Select(Manifest).ToList();
-Run(texts.Take(Math.Min(2000, count)).ToList()); // warm-up: JIT and tiering
+Run(texts.Take(Math.Min(2000, count)).ToList(), judge: true); // warm-up: JIT and tiering
+// Wall time and this process's CPU time: on a loaded machine the CPU figure is the one that says what one core does.
+var cpu = Process.GetCurrentProcess().TotalProcessorTime;
 var clock = Stopwatch.StartNew();
-var (findings, resources) = Run(texts);
+var (findings, resources) = Run(texts, judge: true);
 clock.Stop();
-Console.WriteLine($"workload manifests: {resources:N0} in {clock.Elapsed.TotalSeconds:F2} s = {resources / clock.Elapsed.TotalSeconds:N0}/s on one thread ({findings:N0} results, {ManifestCheckCatalog.All.Count} checks)");
+var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+Console.WriteLine($"workload manifests: {resources:N0} in {clock.Elapsed.TotalSeconds:F2} s wall = {resources / clock.Elapsed.TotalSeconds:N0}/s; CPU {cpuSeconds:F2} s = {resources / cpuSeconds:N0}/s on one core ({findings:N0} results, {ManifestCheckCatalog.All.Count} checks)");
+cpu = Process.GetCurrentProcess().TotalProcessorTime;
+Run(texts, judge: false);
+var parseSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+Console.WriteLine($"  of which reading: CPU {parseSeconds:F2} s = {resources / parseSeconds:N0}/s; judging the rest");
 
 if (Directory.Exists(suite))
 {
@@ -71,7 +78,7 @@ else
 }
 Console.WriteLine("load average: " + File.ReadAllText("/proc/loadavg").Trim());
 
-static (int Results, int Resources) Run(List<string> texts)
+static (int Results, int Resources) Run(List<string> texts, bool judge)
 {
     var results = 0;
     var resources = new List<ManifestResource>(1);
@@ -80,7 +87,7 @@ static (int Results, int Resources) Run(List<string> texts)
     {
         resources.Clear();
         ManifestLoader.LoadText("bench.yaml", text, resources, warnings);
-        results += ManifestScanner.Run(resources, ManifestCheckCatalog.All).Count();
+        results += judge ? ManifestScanner.Run(resources, ManifestCheckCatalog.All).Count() : resources.Count;
     }
     return (results, texts.Count);
 }

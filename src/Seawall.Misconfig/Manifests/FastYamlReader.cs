@@ -19,14 +19,15 @@ namespace Seawall.Misconfig.Manifests;
 public sealed class FastYamlReader
 {
     private readonly string text;
-    private readonly List<int> lineStarts = [];
+    private readonly List<int> lineStarts;
     private int line; // current 0-based line
     private int pos;  // absolute index of the next unread character
 
     private FastYamlReader(string text)
     {
         this.text = text;
-        lineStarts.Add(0);
+        lineStarts = new List<int>(text.Length / 24 + 2) { 0 }; // manifest lines average 25-40 characters
+
         for (var i = text.IndexOf('\n'); i >= 0; i = text.IndexOf('\n', i + 1))
         {
             lineStarts.Add(i + 1);
