@@ -294,7 +294,7 @@ internal static class DockerfileChecks
             var matched = false;
             foreach (var command in context.Commands(x.Step))
             {
-                if (PackageCommands.Read(command) is not { } invocation || !managers.Contains(invocation.Manager) || !applies(invocation))
+                if (command.Package is not { } invocation || !managers.Contains(invocation.Manager) || !applies(invocation))
                 {
                     continue;
                 }
@@ -357,7 +357,7 @@ internal static class DockerfileChecks
 
     private static IEnumerable<DockerfileOutcome> YumClean(DockerfileContext context) =>
         OnPackages(context, ["yum", "dnf", "microdnf"], "install", (invocation, step, _) =>
-            context.Commands(step).Any(c => PackageCommands.Read(c) is { Subcommand: "clean" } clean && clean.Manager == invocation.Manager) ||
+            context.Commands(step).Any(c => c.Package is { Subcommand: "clean" } clean && clean.Manager == invocation.Manager) ||
             Removes(context, step, "/var/cache/yum") || Removes(context, step, "/var/cache/dnf") || HasCacheMount(step, "/var/cache/yum", "/var/cache/dnf")
                 ? null : $"{invocation.Manager} install without {invocation.Manager} clean all in the same RUN");
 

@@ -15,37 +15,55 @@ public sealed record ShellCommand(IReadOnlyList<string> Words, int Pipeline, boo
     /// The words from the program on: leading `VAR=value` assignments, reserved words and wrappers (sudo, env, exec,
     /// nohup, nice) with their options are skipped, so `sudo -E DEBIAN_FRONTEND=x apt-get install` starts at apt-get.
     /// </summary>
-    public IReadOnlyList<string> Program
+    public IReadOnlyList<string> Program => program ??= FindProgram();
+
+    /// <summary>The package-manager invocation this command is, if any; read once, as every package check asks.</summary>
+    public PackageInvocation? Package
     {
         get
         {
-            var at = 0;
-            while (at < Words.Count)
+            if (!packageRead)
             {
-                var word = Words[at];
-                if (Reserved.Contains(word) || IsAssignment(word))
-                {
-                    at++;
-                    continue;
-                }
-                if (Wrappers.Contains(Basename(word)))
-                {
-                    at++;
-                    while (at < Words.Count && Words[at].StartsWith('-'))
-                    {
-                        // sudo -u USER / -g GROUP take a value.
-                        at += Words[at] is "-u" or "-g" ? 2 : 1;
-                    }
-                    continue;
-                }
-                break;
+                package = PackageCommands.Read(this);
+                packageRead = true;
             }
-            return at == 0 ? Words : Words.Skip(at).ToList();
+            return package;
         }
     }
 
+    private IReadOnlyList<string>? program;
+    private string? name;
+    private PackageInvocation? package;
+    private bool packageRead;
+
+    private IReadOnlyList<string> FindProgram()
+    {
+        var at = 0;
+        while (at < Words.Count)
+        {
+            var word = Words[at];
+            if (Reserved.Contains(word) || IsAssignment(word))
+            {
+                at++;
+                continue;
+            }
+            if (Wrappers.Contains(Basename(word)))
+            {
+                at++;
+                while (at < Words.Count && Words[at].StartsWith('-'))
+                {
+                    // sudo -u USER / -g GROUP take a value.
+                    at += Words[at] is "-u" or "-g" ? 2 : 1;
+                }
+                continue;
+            }
+            break;
+        }
+        return at == 0 ? Words : Words.Skip(at).ToList();
+    }
+
     /// <summary>The program's file name (`/usr/bin/apt-get` is apt-get), empty when there is none.</summary>
-    public string Name => Program is { Count: > 0 } program ? Basename(program[0]) : string.Empty;
+    public string Name => name ??= Program is { Count: > 0 } words ? Basename(words[0]) : string.Empty;
 
     /// <summary>The first word before any wrapper is stripped (`sudo` for `sudo apt-get ...`).</summary>
     public string FirstWord => Words.FirstOrDefault(w => !Reserved.Contains(w) && !IsAssignment(w)) is { } first ? Basename(first) : string.Empty;
