@@ -16,6 +16,7 @@ using Seawall.Secrets.Analysis;
 using Seawall.Secrets.Config;
 using Seawall.Secrets.Engine;
 using Seawall.Misconfig.Checks;
+using Seawall.Misconfig.Dockerfile;
 using Seawall.Misconfig.Manifests;
 using Seawall.Vulnerabilities.Matching;
 using Seawall.Vulnerabilities.Store;
@@ -136,7 +137,8 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
 
     /// <summary>
     /// `seawall config PATHS...`: Kubernetes manifests in files and directories, judged by the manifest check
-    /// catalog. One result per file; a file that cannot be read is a warning and the others are still scanned.
+    /// catalog, and Dockerfiles, judged by the Dockerfile catalog. One result per file; a file that cannot be read is a
+    /// warning and the others are still scanned.
     /// </summary>
     public Task<ScanReport> ScanConfigAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
@@ -147,11 +149,17 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             .GroupBy(f => f.Location!.Path!, StringComparer.Ordinal)
             .Select(g => new ScanResult { Target = g.Key, Class = ResultClass.Config, Type = "kubernetes", Findings = [.. g] })
             .ToList();
+        var dockerfiles = DockerfileLoader.Load(paths, cancellationToken);
+        results.AddRange(DockerfileScanner.Run(dockerfiles.Files, DockerfileCheckCatalog.All)
+            .Select(r => r.ToFinding())
+            .Where(f => options.IncludePassed || f.Status is FindingStatus.Fail or FindingStatus.Warn)
+            .GroupBy(f => f.Location!.Path!, StringComparer.Ordinal)
+            .Select(g => new ScanResult { Target = g.Key, Class = ResultClass.Config, Type = "dockerfile", Findings = [.. g] }));
         return Task.FromResult(new ScanReport
         {
             Artifact = new ArtifactInfo(string.Join(' ', paths), ArtifactType.Config),
             Results = results,
-            Warnings = set.Warnings,
+            Warnings = [.. set.Warnings, .. dockerfiles.Warnings],
         });
     }
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Seawall.Core.Model;
 using Seawall.Misconfig.Checks;
+using Seawall.Misconfig.Dockerfile;
 
 namespace Seawall.Cli.Commands;
 
@@ -11,7 +13,7 @@ internal static class ChecksCommand
     {
         var format = new Option<string>("--format", "-f") { Description = "table or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var list = new Command("list", "Print the manifest check catalog (id, severity, title, references)") { format };
+        var list = new Command("list", "Print the manifest and Dockerfile check catalog (id, severity, title, references)") { format };
         list.SetAction(parse =>
         {
             using var stdout = System.Console.OpenStandardOutput();
@@ -22,9 +24,9 @@ internal static class ChecksCommand
             else
             {
                 using var text = new StreamWriter(stdout);
-                foreach (var check in ManifestCheckCatalog.All)
+                foreach (var info in Catalog())
                 {
-                    text.WriteLine($"{check.Info.Id,-40} {check.Info.Severity.ToString().ToUpperInvariant(),-8} {check.Info.Title}  [{string.Join(", ", check.Info.References)}]");
+                    text.WriteLine($"{info.Id,-40} {info.Severity.ToString().ToUpperInvariant(),-8} {info.Title}  [{string.Join(", ", info.References)}]");
                 }
             }
             return ExitCodes.Ok;
@@ -32,15 +34,18 @@ internal static class ChecksCommand
         return new Command("checks", "The check catalog") { list };
     }
 
+    /// <summary>Every catalog's checks: the manifest checks, then the Dockerfile checks.</summary>
+    private static IEnumerable<CheckInfo> Catalog() =>
+        ManifestCheckCatalog.All.Select(c => c.Info).Concat(DockerfileCheckCatalog.All.Select(c => c.Info));
+
     /// <summary>Written by hand: the CLI is trimmed and AOT-compiled, so no reflection serializer.</summary>
     private static void WriteJson(Stream stdout)
     {
         using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteStartArray("checks");
-        foreach (var check in ManifestCheckCatalog.All)
+        foreach (var info in Catalog())
         {
-            var info = check.Info;
             json.WriteStartObject();
             json.WriteString("id", info.Id);
             json.WriteString("title", info.Title);

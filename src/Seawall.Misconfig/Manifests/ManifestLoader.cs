@@ -88,7 +88,11 @@ public static partial class ManifestLoader
         {
             if (File.Exists(path))
             {
-                yield return path;
+                // A Dockerfile named on the command line is read by DockerfileLoader, not as YAML.
+                if (!Dockerfile.DockerfileLoader.IsDockerfile(path))
+                {
+                    yield return path;
+                }
             }
             else if (Directory.Exists(path))
             {

@@ -49,6 +49,14 @@ public sealed partial class ManifestCheckCatalogTests
         {
             markdown.Append("| ").Append(different.Id).Append(" | ").Append(Cell(different.Title)).Append(" | ").Append(Cell(different.Reason)).Append(" |\n");
         }
+        markdown.Append("\n## Dockerfile checks\n\nGenerated from `src/Seawall.Misconfig/Dockerfile/DockerfileCheckCatalog.cs`. `seawall config PATHS` reads ")
+                .Append("`Dockerfile`, `Containerfile`, `*.Dockerfile` and `Dockerfile.*`; each check keeps the meaning of the Hadolint rule (DL id) it references.\n\n")
+                .Append("| id | severity | title | references |\n| --- | --- | --- | --- |\n");
+        foreach (var check in Seawall.Misconfig.Dockerfile.DockerfileCheckCatalog.All)
+        {
+            markdown.Append("| `").Append(check.Info.Id).Append("` | ").Append(check.Info.Severity.ToString().ToUpperInvariant())
+                    .Append(" | ").Append(Cell(check.Info.Title)).Append(" | ").Append(Cell(string.Join(", ", check.Info.References))).Append(" |\n");
+        }
         var path = Path.Combine(RepositoryRoot(), "docs", "checks.md");
         if (Environment.GetEnvironmentVariable("SEAWALL_UPDATE_GOLDEN") == "1")
         {

@@ -1,0 +1,3 @@
+FROM debian:12.7
+ARG PORT=8080
+EXPOSE ${PORT}/tcp 1000-2000/udp

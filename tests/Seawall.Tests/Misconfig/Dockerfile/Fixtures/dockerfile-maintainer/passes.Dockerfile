@@ -1,0 +1,2 @@
+FROM debian:12.7
+LABEL org.opencontainers.image.authors="someone@example.com"

@@ -1,0 +1,4 @@
+FROM debian:12.7 AS a
+CMD ["a"]
+FROM a
+CMD ["b"]

@@ -1,0 +1,4 @@
+FROM debian:12.7 AS a
+ENTRYPOINT ["a"]
+FROM a
+ENTRYPOINT ["b"]

@@ -1,0 +1,3 @@
+FROM debian:12.7
+RUN sudo apt-get install -y curl
+# expect-lines: 2

@@ -1,0 +1,3 @@
+FROM debian:12.7
+RUN apt install -y curl
+# expect-lines: 2

@@ -1,0 +1,3 @@
+FROM debian:12.7
+WORKDIR app
+# expect-lines: 2
