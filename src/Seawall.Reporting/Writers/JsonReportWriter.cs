@@ -108,6 +108,10 @@ public sealed class JsonReportWriter : IReportWriter
         {
             WriteOverview(w, overview);
         }
+        if (report.Compliance is { } compliance)
+        {
+            ComplianceSection.WriteJson(w, compliance);
+        }
         if (report.Warnings.Count > 0)
         {
             WriteStrings(w, "warnings", report.Warnings);
