@@ -281,6 +281,7 @@ public sealed class JsonReportWriter : IReportWriter
         }
         WriteOptional(w, "evidence", f.Evidence);
         WriteOptional(w, "remediation", f.Remediation);
+        WriteOptional(w, "fix", f.Fix);
         WriteStrings(w, "references", f.References);
         w.WriteEndObject();
     }
