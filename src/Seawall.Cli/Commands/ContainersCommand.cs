@@ -10,6 +10,7 @@ internal static class ContainersCommand
     public static Command Create()
     {
         var common = new CommonOptions();
+        var compliance = new ComplianceOption();
         var dockerHost = DockerHostOption();
         var root = new Option<string>("--root")
         {
@@ -18,6 +19,7 @@ internal static class ContainersCommand
         };
         var command = new Command("containers", "Audit running containers: privileges, namespaces, mounts, confinement, limits; the runtime's word against /proc; reads only") { dockerHost, root };
         common.AddTo(command);
+        compliance.AddTo(command);
         command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common, (service, _, token) =>
         {
             var path = parse.GetValue(root)!;
@@ -26,7 +28,7 @@ internal static class ContainersCommand
                 throw new ScanException($"{path}: no such directory");
             }
             return service.ScanContainersAsync(DockerHost.Resolve(parse.GetValue(dockerHost)), path, token);
-        }, ct));
+        }, ct, compliance));
         return command;
     }
 

@@ -14,9 +14,12 @@ internal static class DirectoryCommands
     private static Command Create(string name, string description, ArtifactType type)
     {
         var common = new CommonOptions();
+        // fs scans projects, which no benchmark control describes; rootfs is a system's tree.
+        var compliance = type == ArtifactType.Rootfs ? new ComplianceOption() : null;
         var dir = new Argument<string>("dir") { Description = "The directory to scan" };
         var command = new Command(name, description) { dir };
         common.AddTo(command);
+        compliance?.AddTo(command);
         command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common, (service, _, token) =>
         {
             var path = parse.GetValue(dir)!;
@@ -25,7 +28,7 @@ internal static class DirectoryCommands
                 throw new ScanException($"{path}: no such directory");
             }
             return service.ScanDirectoryAsync(path, type, token);
-        }, ct));
+        }, ct, compliance));
         return command;
     }
 }

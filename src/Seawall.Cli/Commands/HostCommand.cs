@@ -10,6 +10,7 @@ internal static class HostCommand
     public static Command Create()
     {
         var common = new CommonOptions();
+        var compliance = new ComplianceOption();
         var root = new Option<string>("--root")
         {
             Description = "The host's root directory: / on the host itself, /host in a container with the host mounted there",
@@ -19,6 +20,7 @@ internal static class HostCommand
         var dockerHost = ContainersCommand.DockerHostOption();
         var command = new Command("host", "Audit this host (kernel, lockdown, sysctl, SSH, accounts, runtime daemon); reads only") { root, containers, dockerHost };
         common.AddTo(command);
+        compliance.AddTo(command);
         command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common, (service, _, token) =>
         {
             var path = parse.GetValue(root)!;
@@ -27,7 +29,7 @@ internal static class HostCommand
                 throw new ScanException($"{path}: no such directory");
             }
             return service.ScanHostAsync(path, parse.GetValue(containers) ? DockerHost.Resolve(parse.GetValue(dockerHost)) : null, token);
-        }, ct));
+        }, ct, compliance));
         return command;
     }
 }

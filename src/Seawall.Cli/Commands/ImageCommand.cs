@@ -13,6 +13,7 @@ internal static class ImageCommand
     public static Command Create()
     {
         var common = new CommonOptions();
+        var compliance = new ComplianceOption();
         var reference = new Argument<string?>("ref") { Description = "Image reference (repo:tag or repo@digest)", Arity = ArgumentArity.ZeroOrOne };
         var input = new Option<string?>("--input", "-i") { Description = "A docker save archive, or an OCI image layout (directory or tar)" };
         var platform = new Option<string?>("--platform") { Description = "os/arch[/variant] to pick from a multi-platform image" };
@@ -46,6 +47,7 @@ internal static class ImageCommand
         command.Options.Add(password);
         command.Options.Add(insecure);
         common.AddTo(command);
+        compliance.AddTo(command);
         command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common, async (service, console, token) =>
         {
             var platformValue = parse.GetValue(platform) is { } p ? Platform.Parse(p) : null;
@@ -91,7 +93,7 @@ internal static class ImageCommand
             {
                 return await service.ScanImageAsync(image, token).ConfigureAwait(false);
             }
-        }, ct));
+        }, ct, compliance));
         return command;
     }
 

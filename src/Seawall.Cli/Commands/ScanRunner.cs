@@ -11,7 +11,7 @@ namespace Seawall.Cli.Commands;
 /// <summary>The shared shape of a scanning verb: settings, timeout, progress, errors to exit codes, report out.</summary>
 internal static class ScanRunner
 {
-    public static async Task<int> RunAsync(ParseResult parse, CommonOptions common, Func<ScanService, ErrorConsole, CancellationToken, Task<ScanReport>> scan, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ParseResult parse, CommonOptions common, Func<ScanService, ErrorConsole, CancellationToken, Task<ScanReport>> scan, CancellationToken cancellationToken, ComplianceOption? compliance = null)
     {
         RunSettings settings;
         try
@@ -24,6 +24,7 @@ internal static class ScanRunner
             return ExitCodes.Usage;
         }
         var console = new ErrorConsole(System.Console.Error, settings.Quiet);
+        var framework = compliance?.Read(parse);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
         var progress = new SyncProgress<LayerProgress>(p =>
@@ -41,7 +42,8 @@ internal static class ScanRunner
                 CacheDir = settings.CacheDir,
                 PackageSources = settings.PackageSources,
                 IncludeOsOwnedBinaries = settings.IncludeOsOwnedBinaries,
-                IncludePassed = settings.IncludePassed,
+                // A control's pass count needs the passes: keep them through the scan, drop them after counting.
+                IncludePassed = settings.IncludePassed || framework is not null,
                 Scanners = settings.Scanners,
                 SecretConfig = settings.SecretConfig,
                 AdvisoryDatabase = settings.DatabasePath,
@@ -49,6 +51,10 @@ internal static class ScanRunner
             }, progress);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var report = await scan(service, console, timeout.Token).ConfigureAwait(false);
+            if (framework is not null)
+            {
+                report = ComplianceScan.Apply(report, framework, settings.IncludePassed);
+            }
             report = VulnerabilityFilter.Apply(report, policy, TimeProvider.System);
             report = SecretFilter.BySeverity(report, settings.Severities);
             var scanTime = clock.Elapsed;

@@ -12,5 +12,7 @@ public sealed record Finding
     public Location? Location { get; init; }
     public string? Evidence { get; init; }
     public string? Remediation { get; init; }
+    /// <summary>A patch that fixes the failure where the fix is mechanical (a strategic merge YAML patch for workloads).</summary>
+    public string? Fix { get; init; }
     public IReadOnlyList<string> References { get; init; } = [];
 }

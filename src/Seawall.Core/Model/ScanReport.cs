@@ -61,6 +61,8 @@ public sealed record ScanReport
     public IReadOnlyList<ScanResult> Results { get; init; } = [];
     /// <summary>The summary of a containers audit (`seawall containers`, `seawall host --containers`).</summary>
     public ContainerOverview? Containers { get; init; }
+    /// <summary>Pass and fail counts per control of the framework `--compliance` named; null without it.</summary>
+    public ComplianceSummary? Compliance { get; init; }
     /// <summary>Non-fatal problems met during the scan (a skipped file, a link out of the root).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

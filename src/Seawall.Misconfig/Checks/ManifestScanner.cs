@@ -10,7 +10,10 @@ public sealed record CheckResult(ManifestCheck Check, ManifestResource Resource,
         Outcome.Failed ? FindingStatus.Fail : FindingStatus.Pass,
         Outcome.Evidence,
         new Location(Resource.File, (Outcome.At ?? Resource.Root).Line, Resource.Document.ToString(System.Globalization.CultureInfo.InvariantCulture), (Outcome.At ?? Resource.Root).Path),
-        Resource.Target);
+        Resource.Target) with
+    {
+        Fix = Fixes.WorkloadFixes.For(this),
+    };
 }
 
 /// <summary>Runs the catalog over loaded manifests. Pure: no I/O, so the suite test and the bench call it directly.</summary>

@@ -87,7 +87,7 @@ internal static class WorkloadChecks
         yield return Container("k8s-capabilities-added", "CKV_K8S_25", "Minimize the admission of containers with added capability", Severity.Medium,
             "Every capability added beyond the runtime's default set widens what a compromised process can do.",
             "Remove securityContext.capabilities.add, or justify each capability.",
-            ["Kubescape:C-0046", "CIS-K8s-5.2.8", "NIST-800-190-4.4.3"],
+            ["Kubescape:C-0046", "CIS-K8s-5.2.9", "NIST-800-190-4.4.3"],
             (c, _) => Added(c) is { Items.Count: > 0 } add ? Fail(add, "adds " + Join(add)) : Pass(c.Node, "adds no capability"));
         yield return Container("k8s-host-port", "CKV_K8S_26", "Do not specify hostPort unless absolutely necessary", Severity.Low,
             "A hostPort binds the node's address, bypassing Services and NetworkPolicy, and limits where the pod can schedule.",
@@ -103,7 +103,7 @@ internal static class WorkloadChecks
         yield return Container("k8s-drop-net-raw", "CKV_K8S_28", "Minimize the admission of containers with the NET_RAW capability", Severity.Medium,
             "NET_RAW, in the default set, allows crafting packets: ARP and DNS spoofing of neighbours on the node.",
             "Add NET_RAW (or ALL) to securityContext.capabilities.drop.",
-            ["kube-linter:drop-net-raw-capability", "Kubescape:C-0046", "CIS-K8s-5.2.9"],
+            ["kube-linter:drop-net-raw-capability", "Kubescape:C-0046", "CIS-K8s-5.2.8"],
             (c, _) => Dropped(c) is { } drop && drop.Items.OfType<YamlScalar>().Any(s => s.Value.ToUpperInvariant() is "NET_RAW" or "CAP_NET_RAW" or "ALL")
                 ? Pass(drop, "drops " + Join(drop)) : Fail(c.SecurityContext ?? c.Node, "NET_RAW not dropped"));
         yield return new ManifestCheck(Info("k8s-pod-security-context", "Apply security context to your pods and containers", Severity.Low,

@@ -108,6 +108,10 @@ public sealed class JsonReportWriter : IReportWriter
         {
             WriteOverview(w, overview);
         }
+        if (report.Compliance is { } compliance)
+        {
+            ComplianceSection.WriteJson(w, compliance);
+        }
         if (report.Warnings.Count > 0)
         {
             WriteStrings(w, "warnings", report.Warnings);
@@ -277,6 +281,7 @@ public sealed class JsonReportWriter : IReportWriter
         }
         WriteOptional(w, "evidence", f.Evidence);
         WriteOptional(w, "remediation", f.Remediation);
+        WriteOptional(w, "fix", f.Fix);
         WriteStrings(w, "references", f.References);
         w.WriteEndObject();
     }

@@ -80,6 +80,11 @@ public sealed partial class SarifWriter
         {
             w.WriteString("remediation", fix);
         }
+        // A strategic merge patch is not a SARIF fix (text replacements in the file): it rides in the property bag.
+        if (f.Fix is { } patch)
+        {
+            w.WriteString("fix", patch);
+        }
         w.WriteEndObject();
         w.WriteEndObject();
     }

@@ -53,7 +53,11 @@ public sealed class TableReportWriter : IReportWriter
                 }
             }
             AppendVulnerabilities(sb, result);
-            if (result.Findings.Count > 0)
+            if (result.Findings.Count > 0 && result.Class == ResultClass.Config)
+            {
+                AppendManifestFindings(sb, result.Findings);
+            }
+            else if (result.Findings.Count > 0)
             {
                 var rows = result.Findings
                     .OrderBy(f => f.Status)
@@ -73,6 +77,10 @@ public sealed class TableReportWriter : IReportWriter
                 sb.Append("  ").Append(path).Append(": ").Append(names.Count.ToString(CultureInfo.InvariantCulture)).Append(" (").Append(Truncate(string.Join(", ", names), 80)).Append(")\n");
             }
         }
+        if (report.Compliance is { } compliance)
+        {
+            AppendTable(sb, ComplianceSection.Header, ComplianceSection.AppendTitleAndRows(sb, compliance));
+        }
         if (report.Artifact.Layers.Count > 0)
         {
             sb.Append("\nLayers\n");
@@ -82,6 +90,30 @@ public sealed class TableReportWriter : IReportWriter
         var bytes = Encoding.UTF8.GetBytes(sb.ToString());
         await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Manifest findings name the object they are about (ns/Kind/name) and its file and line: one file often holds
+    /// many objects, and the line is where to edit.
+    /// </summary>
+    private static void AppendManifestFindings(StringBuilder sb, IReadOnlyList<Finding> findings)
+    {
+        var rows = findings
+            .OrderBy(f => f.Status)
+            .ThenByDescending(f => f.Severity)
+            .ThenBy(f => f.CheckId, StringComparer.Ordinal)
+            .ThenBy(f => f.Location?.Line)
+            .Select(f => new[]
+            {
+                f.CheckId, ReportNames.Severity(f.Severity), ReportNames.Status(f.Status), f.Target ?? "-", FileAndLine(f.Location),
+                Truncate(f.Title, 60), Truncate(f.Evidence ?? string.Empty, 70),
+            })
+            .ToList();
+        AppendTable(sb, ["CHECK", "SEVERITY", "STATUS", "RESOURCE", "LOCATION", "TITLE", "EVIDENCE"], rows);
+    }
+
+    /// <summary>"deploy.yaml:12": the file's name (the result's heading gives its path) and the line.</summary>
+    private static string FileAndLine(Location? location) => location?.Path is not { } path ? "-"
+        : location.Line is { } line ? $"{Path.GetFileName(path)}:{line.ToString(CultureInfo.InvariantCulture)}" : Path.GetFileName(path);
 
     /// <summary>Trivy's layout: a total per severity, then one row per vulnerability per package, worst first within a package.</summary>
     private static void AppendVulnerabilities(StringBuilder sb, ScanResult result)

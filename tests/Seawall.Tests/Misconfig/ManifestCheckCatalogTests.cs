@@ -57,6 +57,13 @@ public sealed partial class ManifestCheckCatalogTests
             markdown.Append("| `").Append(check.Info.Id).Append("` | ").Append(check.Info.Severity.ToString().ToUpperInvariant())
                     .Append(" | ").Append(Cell(check.Info.Title)).Append(" | ").Append(Cell(string.Join(", ", check.Info.References))).Append(" |\n");
         }
+        markdown.Append("\n## Fix patches\n\nA failed finding of these checks carries `fix` (JSON report; SARIF result property `fix`): a strategic merge ")
+                .Append("patch in YAML rooted at the object (apiVersion, kind, metadata name and namespace, then the path to the pod spec), ")
+                .Append("containers identified by name, every failing container patched. Apply it with ")
+                .Append("`kubectl patch KIND NAME [-n NS] --type strategic --patch-file fix.yaml`. Resource requests and limits are placeholders ")
+                .Append("(or the counterpart's value) to size first. Probes, image tags and digests, hostPath, hostPort and secrets need a ")
+                .Append("person's judgement and get no patch; nor does an ephemeral container (changed only through its subresource).\n\n")
+                .Append(string.Join(", ", Seawall.Misconfig.Fixes.WorkloadFixes.CheckIds.Order(StringComparer.Ordinal).Select(id => $"`{id}`"))).Append('\n');
         var path = Path.Combine(RepositoryRoot(), "docs", "checks.md");
         if (Environment.GetEnvironmentVariable("SEAWALL_UPDATE_GOLDEN") == "1")
         {
