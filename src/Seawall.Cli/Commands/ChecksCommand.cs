@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Seawall.Misconfig.Checks;
+using Seawall.Misconfig.Image;
 
 namespace Seawall.Cli.Commands;
 
@@ -11,7 +12,7 @@ internal static class ChecksCommand
     {
         var format = new Option<string>("--format", "-f") { Description = "table or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var list = new Command("list", "Print the manifest check catalog (id, severity, title, references)") { format };
+        var list = new Command("list", "Print the check catalog: manifest and image checks (id, severity, title, references)") { format };
         list.SetAction(parse =>
         {
             using var stdout = System.Console.OpenStandardOutput();
@@ -26,6 +27,10 @@ internal static class ChecksCommand
                 {
                     text.WriteLine($"{check.Info.Id,-40} {check.Info.Severity.ToString().ToUpperInvariant(),-8} {check.Info.Title}  [{string.Join(", ", check.Info.References)}]");
                 }
+                foreach (var info in ImageCheckCatalog.All)
+                {
+                    text.WriteLine($"{info.Id,-40} {info.Severity.ToString().ToUpperInvariant(),-8} {info.Title}  [{string.Join(", ", info.References)}]");
+                }
             }
             return ExitCodes.Ok;
         });
@@ -38,9 +43,8 @@ internal static class ChecksCommand
         using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteStartArray("checks");
-        foreach (var check in ManifestCheckCatalog.All)
+        foreach (var info in ManifestCheckCatalog.All.Select(c => c.Info).Concat(ImageCheckCatalog.All))
         {
-            var info = check.Info;
             json.WriteStartObject();
             json.WriteString("id", info.Id);
             json.WriteString("title", info.Title);
@@ -58,6 +62,14 @@ internal static class ChecksCommand
         json.WriteEndArray();
         json.WriteStartArray("notImplemented");
         foreach (var skipped in ManifestCheckCatalog.NotImplemented)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", skipped.Id);
+            json.WriteString("title", skipped.Title);
+            json.WriteString("reason", skipped.Reason);
+            json.WriteEndObject();
+        }
+        foreach (var skipped in ImageCheckCatalog.NotImplemented)
         {
             json.WriteStartObject();
             json.WriteString("id", skipped.Id);

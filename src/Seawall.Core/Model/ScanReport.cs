@@ -61,6 +61,8 @@ public sealed record ScanReport
     public IReadOnlyList<ScanResult> Results { get; init; } = [];
     /// <summary>The summary of a containers audit (`seawall containers`, `seawall host --containers`).</summary>
     public ContainerOverview? Containers { get; init; }
+    /// <summary>The image's (or root file system's) attack surface, when --scanners has misconfig.</summary>
+    public AttackSurface? AttackSurface { get; init; }
     /// <summary>Non-fatal problems met during the scan (a skipped file, a link out of the root).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -73,6 +73,10 @@ public sealed class TableReportWriter : IReportWriter
                 sb.Append("  ").Append(path).Append(": ").Append(names.Count.ToString(CultureInfo.InvariantCulture)).Append(" (").Append(Truncate(string.Join(", ", names), 80)).Append(")\n");
             }
         }
+        if (report.AttackSurface is { } surface)
+        {
+            AppendAttackSurface(sb, surface);
+        }
         if (report.Artifact.Layers.Count > 0)
         {
             sb.Append("\nLayers\n");
@@ -81,6 +85,18 @@ public sealed class TableReportWriter : IReportWriter
         }
         var bytes = Encoding.UTF8.GetBytes(sb.ToString());
         await output.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The verdict, then one line per category: how many, and the first names (the JSON report has every item).</summary>
+    private static void AppendAttackSurface(StringBuilder sb, AttackSurface surface)
+    {
+        sb.Append("\nAttack surface: ").Append(surface.Verdict).Append('\n');
+        foreach (var group in surface.Items.GroupBy(i => i.Category, StringComparer.Ordinal))
+        {
+            var names = group.Select(i => i.Name).Distinct(StringComparer.Ordinal).ToList();
+            sb.Append("  ").Append(group.Key).Append(": ").Append(group.Count().ToString(CultureInfo.InvariantCulture))
+              .Append(" (").Append(Truncate(string.Join(", ", names), 90)).Append(")\n");
+        }
     }
 
     /// <summary>Trivy's layout: a total per severity, then one row per vulnerability per package, worst first within a package.</summary>
