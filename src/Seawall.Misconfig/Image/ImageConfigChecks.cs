@@ -35,15 +35,15 @@ public static partial class ImageConfigChecks
         var name = user.Split(':', 2)[0];
         if (name.Length == 0)
         {
-            yield return check.Fail("no USER is set: the container runs as root", new Location("config.User"));
+            yield return check.Fail("no USER is set: the container runs as root", new Location(JsonPath: "config.User"));
         }
         else if (name is "root" or "0")
         {
-            yield return check.Fail($"USER is {user}", new Location("config.User"));
+            yield return check.Fail($"USER is {user}", new Location(JsonPath: "config.User"));
         }
         else
         {
-            yield return check.Pass($"USER is {user}", new Location("config.User"));
+            yield return check.Pass($"USER is {user}", new Location(JsonPath: "config.User"));
         }
     }
 
@@ -52,15 +52,15 @@ public static partial class ImageConfigChecks
         var check = ImageCheckCatalog.NoHealthcheck;
         if (image.Healthcheck is not { Count: > 0 } test)
         {
-            yield return check.Fail("no HEALTHCHECK in the image config", new Location("config.Healthcheck"));
+            yield return check.Fail("no HEALTHCHECK in the image config", new Location(JsonPath: "config.Healthcheck"));
         }
         else if (test[0] == "NONE")
         {
-            yield return check.Fail("HEALTHCHECK NONE disables the health check", new Location("config.Healthcheck"));
+            yield return check.Fail("HEALTHCHECK NONE disables the health check", new Location(JsonPath: "config.Healthcheck"));
         }
         else
         {
-            yield return check.Pass("HEALTHCHECK " + Clip(string.Join(' ', test)), new Location("config.Healthcheck"));
+            yield return check.Pass("HEALTHCHECK " + Clip(string.Join(' ', test)), new Location(JsonPath: "config.Healthcheck"));
         }
     }
 
@@ -79,11 +79,11 @@ public static partial class ImageConfigChecks
         }
         if (!any)
         {
-            yield return check.Pass($"none of {image.History.Count} build steps", new Location("history"));
+            yield return check.Pass($"none of {image.History.Count} build steps", new Location(JsonPath: "history"));
         }
     }
 
-    private static Location StepLocation(int index, LayerRef? layer) => new($"history[{index}]") { Layer = layer };
+    private static Location StepLocation(int index, LayerRef? layer) => new(JsonPath: $"history[{index}]") { Layer = layer };
 
     /// <summary>
     /// The shell command of a RUN step: docker build writes "/bin/sh -c cmd" (metadata steps are "/bin/sh -c #(nop) ..."),
@@ -161,7 +161,7 @@ public static partial class ImageConfigChecks
             if (eq > 0 && IsCredential(entry[..eq], entry[(eq + 1)..]))
             {
                 any = true;
-                yield return check.Fail($"ENV {entry[..eq]} has a value", new Location("config.Env"));
+                yield return check.Fail($"ENV {entry[..eq]} has a value", new Location(JsonPath: "config.Env"));
             }
         }
         foreach (var (key, value) in image.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
@@ -169,7 +169,7 @@ public static partial class ImageConfigChecks
             if (IsCredential(LabelName(key), value))
             {
                 any = true;
-                yield return check.Fail($"LABEL {Clip(key)} has a value", new Location("config.Labels"));
+                yield return check.Fail($"LABEL {Clip(key)} has a value", new Location(JsonPath: "config.Labels"));
             }
         }
         for (var i = 0; i < image.History.Count; i++)
@@ -193,7 +193,7 @@ public static partial class ImageConfigChecks
         }
         if (!any)
         {
-            yield return check.Pass($"{image.Env.Count} env vars, {image.Labels.Count} labels, {image.History.Count} build steps", new Location("config"));
+            yield return check.Pass($"{image.Env.Count} env vars, {image.Labels.Count} labels, {image.History.Count} build steps", new Location(JsonPath: "config"));
         }
     }
 
@@ -228,12 +228,12 @@ public static partial class ImageConfigChecks
             if (SensitivePaths.Any(p => path == p || (p != "/" && path.StartsWith(p + "/", StringComparison.Ordinal) && p is "/sys" or "/proc" or "/dev" or "/boot")))
             {
                 any = true;
-                yield return check.Fail($"VOLUME {Clip(volume)}", new Location("config.Volumes"));
+                yield return check.Fail($"VOLUME {Clip(volume)}", new Location(JsonPath: "config.Volumes"));
             }
         }
         if (!any)
         {
-            yield return check.Pass($"{image.Volumes.Count} volumes", new Location("config.Volumes"));
+            yield return check.Pass($"{image.Volumes.Count} volumes", new Location(JsonPath: "config.Volumes"));
         }
     }
 
@@ -254,12 +254,12 @@ public static partial class ImageConfigChecks
         {
             foreach (var name in latest)
             {
-                yield return check.Fail($"{name} is {(TagOf(name) is null ? "untagged (latest)" : "tagged latest")}", new Location(name));
+                yield return check.Fail($"{name} is {(TagOf(name) is null ? "untagged (latest)" : "tagged latest")}", new Location(Document: name));
             }
         }
         else
         {
-            yield return check.Pass(string.Join(", ", names), new Location(names[0]));
+            yield return check.Pass(string.Join(", ", names), new Location(Document: names[0]));
         }
     }
 
