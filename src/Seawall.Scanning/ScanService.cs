@@ -17,6 +17,7 @@ using Seawall.Secrets.Config;
 using Seawall.Secrets.Engine;
 using Seawall.Misconfig.Checks;
 using Seawall.Misconfig.Dockerfile;
+using Seawall.Misconfig.Image;
 using Seawall.Misconfig.Manifests;
 using Seawall.Vulnerabilities.Matching;
 using Seawall.Vulnerabilities.Store;
@@ -54,6 +55,11 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             // The secret scan rides the same pass over the files (and the same layer cache) as the inventory.
             analyzers = analyzers.Append(new SecretAnalyzer(secrets));
         }
+        if (LintsImage(type))
+        {
+            // The account checks read etc/passwd and etc/shadow in the same pass (and keep them in the layer cache).
+            analyzers = analyzers.Append(new ImageAccountsAnalyzer());
+        }
         return new AnalyzerHost([.. analyzers], options.MaxConcurrency);
     }
 
@@ -75,15 +81,26 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             var config = ConfigSecrets.Scan(secrets, image.Config.Env, image.Config.Labels, image.Config.HistoryWithLayers());
             report = report with { Results = [.. report.Results.Concat(config).OrderBy(r => r.Class).ThenBy(r => r.Target, StringComparer.Ordinal)] };
         }
+        if (LintsImage(ArtifactType.ContainerImage))
+        {
+            var config = image.Config;
+            var facts = ImageLint.Facts(image.Name, image.RepoTags, config.User, config.Env, config.Labels, config.Healthcheck, config.Volumes, config.HistoryWithLayers());
+            report = ImageLint.Apply(report, tree, facts, options.IncludePassed);
+        }
         return report;
     }
 
-    public Task<ScanReport> ScanDirectoryAsync(string path, ArtifactType type, CancellationToken cancellationToken)
+    /// <summary>--scanners misconfig on an image or a root file system: image config and file checks, and the attack surface.</summary>
+    private bool LintsImage(ArtifactType type) =>
+        options.EffectiveScanners.Contains(Scanner.Misconfig) && type is ArtifactType.ContainerImage or ArtifactType.Rootfs;
+
+    public async Task<ScanReport> ScanDirectoryAsync(string path, ArtifactType type, CancellationToken cancellationToken)
     {
         // A rootfs is a whole system; skip the kernel's pseudo file systems if a live root is given.
         var tree = DirectoryFileTree.Walk(path, type == ArtifactType.Filesystem ? null : rel => rel is "proc" or "sys" or "dev");
         var artifact = new ArtifactInfo(Path.GetFullPath(path), type);
-        return AnalyzeAsync(tree, artifact, cancellationToken);
+        var report = await AnalyzeAsync(tree, artifact, cancellationToken).ConfigureAwait(false);
+        return LintsImage(type) ? ImageLint.Apply(report, tree, image: null, options.IncludePassed) : report;
     }
 
     /// <summary>

@@ -16,6 +16,10 @@ public sealed record ImageConfig
     public string? User { get; init; }
     /// <summary>config.Labels: read by the secret scanner (a token in a label ships with the image).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    /// <summary>config.Healthcheck.Test (["CMD-SHELL", "..."], ["NONE"] to disable one inherited); null: no health check set.</summary>
+    public IReadOnlyList<string>? Healthcheck { get; init; }
+    /// <summary>config.Volumes: the paths the image declares as volumes (image checks look for sensitive ones).</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
 
     public const int MaxConfigBytes = 8 * 1024 * 1024;
 
@@ -68,6 +72,8 @@ public sealed record ImageConfig
             var env = new List<string>();
             var labels = new Dictionary<string, string>(StringComparer.Ordinal);
             string? user = null;
+            List<string>? healthcheck = null;
+            var volumes = new List<string>();
             if (root.TryGetProperty("config", out var cfg) && cfg.ValueKind == JsonValueKind.Object)
             {
                 if (cfg.TryGetProperty("Env", out var envs) && envs.ValueKind == JsonValueKind.Array)
@@ -82,6 +88,15 @@ public sealed record ImageConfig
                         labels[label.Name] = label.Value.GetString()!;
                     }
                 }
+                if (cfg.TryGetProperty("Healthcheck", out var health) && health.ValueKind == JsonValueKind.Object
+                    && health.TryGetProperty("Test", out var test) && test.ValueKind == JsonValueKind.Array)
+                {
+                    healthcheck = [.. test.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)];
+                }
+                if (cfg.TryGetProperty("Volumes", out var volumeMap) && volumeMap.ValueKind == JsonValueKind.Object)
+                {
+                    volumes.AddRange(volumeMap.EnumerateObject().Select(v => v.Name));
+                }
             }
             return new ImageConfig
             {
@@ -93,6 +108,8 @@ public sealed record ImageConfig
                 Env = env,
                 User = user,
                 Labels = labels,
+                Healthcheck = healthcheck,
+                Volumes = volumes,
             };
         }
         catch (JsonException ex)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Seawall.Core.Model;
 using Seawall.Misconfig.Checks;
 using Seawall.Misconfig.Dockerfile;
+using Seawall.Misconfig.Image;
 
 namespace Seawall.Cli.Commands;
 
@@ -13,7 +14,7 @@ internal static class ChecksCommand
     {
         var format = new Option<string>("--format", "-f") { Description = "table or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var list = new Command("list", "Print the manifest and Dockerfile check catalog (id, severity, title, references)") { format };
+        var list = new Command("list", "Print the check catalog: manifest, Dockerfile and image checks (id, severity, title, references)") { format };
         list.SetAction(parse =>
         {
             using var stdout = System.Console.OpenStandardOutput();
@@ -36,7 +37,7 @@ internal static class ChecksCommand
 
     /// <summary>Every catalog's checks: the manifest checks, then the Dockerfile checks.</summary>
     private static IEnumerable<CheckInfo> Catalog() =>
-        ManifestCheckCatalog.All.Select(c => c.Info).Concat(DockerfileCheckCatalog.All.Select(c => c.Info));
+        ManifestCheckCatalog.All.Select(c => c.Info).Concat(DockerfileCheckCatalog.All.Select(c => c.Info)).Concat(ImageCheckCatalog.All);
 
     /// <summary>Written by hand: the CLI is trimmed and AOT-compiled, so no reflection serializer.</summary>
     private static void WriteJson(Stream stdout)
@@ -63,6 +64,14 @@ internal static class ChecksCommand
         json.WriteEndArray();
         json.WriteStartArray("notImplemented");
         foreach (var skipped in ManifestCheckCatalog.NotImplemented)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", skipped.Id);
+            json.WriteString("title", skipped.Title);
+            json.WriteString("reason", skipped.Reason);
+            json.WriteEndObject();
+        }
+        foreach (var skipped in ImageCheckCatalog.NotImplemented)
         {
             json.WriteStartObject();
             json.WriteString("id", skipped.Id);

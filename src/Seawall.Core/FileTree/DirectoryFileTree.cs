@@ -63,7 +63,8 @@ public sealed class DirectoryFileTree : IFileTree
                 }
                 else if (info is DirectoryInfo)
                 {
-                    node = new FileNode(path, FileKind.Directory, 0, 0, null, null);
+                    // The mode lets the image file checks see world-writable directories in a rootfs.
+                    node = new FileNode(path, FileKind.Directory, 0, OperatingSystem.IsWindows() ? 0 : (int)info.UnixFileMode, null, null);
                     if (skipDirectory?.Invoke(path) != true)
                     {
                         pending.Push((info.FullName, path));

@@ -1,6 +1,10 @@
 namespace Seawall.Core.Model;
 
-public sealed record Location(string? Path = null, int? Line = null, string? Document = null, string? JsonPath = null);
+public sealed record Location(string? Path = null, int? Line = null, string? Document = null, string? JsonPath = null)
+{
+    /// <summary>The image layer that holds the path (image file checks).</summary>
+    public LayerRef? Layer { get; init; }
+}
 
 public sealed record Finding
 {

@@ -63,6 +63,8 @@ public sealed record ScanReport
     public ContainerOverview? Containers { get; init; }
     /// <summary>Pass and fail counts per control of the framework `--compliance` named; null without it.</summary>
     public ComplianceSummary? Compliance { get; init; }
+    /// <summary>The image's (or root file system's) attack surface, when --scanners has misconfig.</summary>
+    public AttackSurface? AttackSurface { get; init; }
     /// <summary>Non-fatal problems met during the scan (a skipped file, a link out of the root).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

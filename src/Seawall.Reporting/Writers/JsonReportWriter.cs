@@ -112,6 +112,10 @@ public sealed class JsonReportWriter : IReportWriter
         {
             ComplianceSection.WriteJson(w, compliance);
         }
+        if (report.AttackSurface is { } surface)
+        {
+            WriteAttackSurface(w, surface);
+        }
         if (report.Warnings.Count > 0)
         {
             WriteStrings(w, "warnings", report.Warnings);
@@ -129,6 +133,30 @@ public sealed class JsonReportWriter : IReportWriter
         WriteStrings(w, "reasons", risk.Reasons);
         WriteStrings(w, "hostRootPaths", risk.HostRootPaths);
         w.WriteBoolean("kernelChecked", risk.KernelChecked);
+        w.WriteEndObject();
+    }
+
+    private static void WriteAttackSurface(Utf8JsonWriter w, AttackSurface surface)
+    {
+        w.WriteStartObject("attackSurface");
+        w.WriteString("verdict", surface.Verdict);
+        w.WriteString("rule", surface.VerdictRule);
+        w.WriteStartArray("items");
+        foreach (var item in surface.Items)
+        {
+            w.WriteStartObject();
+            w.WriteString("category", item.Category);
+            w.WriteString("name", item.Name);
+            w.WriteString("path", item.Path);
+            WriteOptional(w, "target", item.Target);
+            if (item.Layer is { } layer)
+            {
+                w.WritePropertyName("layer");
+                WriteLayer(w, layer);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 
@@ -277,6 +305,11 @@ public sealed class JsonReportWriter : IReportWriter
             }
             WriteOptional(w, "document", loc.Document);
             WriteOptional(w, "jsonPath", loc.JsonPath);
+            if (loc.Layer is { } findingLayer)
+            {
+                w.WritePropertyName("layer");
+                WriteLayer(w, findingLayer);
+            }
             w.WriteEndObject();
         }
         WriteOptional(w, "evidence", f.Evidence);

@@ -81,6 +81,10 @@ public sealed class TableReportWriter : IReportWriter
         {
             AppendTable(sb, ComplianceSection.Header, ComplianceSection.AppendTitleAndRows(sb, compliance));
         }
+        if (report.AttackSurface is { } surface)
+        {
+            AppendAttackSurface(sb, surface);
+        }
         if (report.Artifact.Layers.Count > 0)
         {
             sb.Append("\nLayers\n");
@@ -114,6 +118,18 @@ public sealed class TableReportWriter : IReportWriter
     /// <summary>"deploy.yaml:12": the file's name (the result's heading gives its path) and the line.</summary>
     private static string FileAndLine(Location? location) => location?.Path is not { } path ? "-"
         : location.Line is { } line ? $"{Path.GetFileName(path)}:{line.ToString(CultureInfo.InvariantCulture)}" : Path.GetFileName(path);
+
+    /// <summary>The verdict, then one line per category: how many, and the first names (the JSON report has every item).</summary>
+    private static void AppendAttackSurface(StringBuilder sb, AttackSurface surface)
+    {
+        sb.Append("\nAttack surface: ").Append(surface.Verdict).Append('\n');
+        foreach (var group in surface.Items.GroupBy(i => i.Category, StringComparer.Ordinal))
+        {
+            var names = group.Select(i => i.Name).Distinct(StringComparer.Ordinal).ToList();
+            sb.Append("  ").Append(group.Key).Append(": ").Append(group.Count().ToString(CultureInfo.InvariantCulture))
+              .Append(" (").Append(Truncate(string.Join(", ", names), 90)).Append(")\n");
+        }
+    }
 
     /// <summary>Trivy's layout: a total per severity, then one row per vulnerability per package, worst first within a package.</summary>
     private static void AppendVulnerabilities(StringBuilder sb, ScanResult result)

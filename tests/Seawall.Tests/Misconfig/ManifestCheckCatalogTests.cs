@@ -64,6 +64,7 @@ public sealed partial class ManifestCheckCatalogTests
                 .Append("(or the counterpart's value) to size first. Probes, image tags and digests, hostPath, hostPort and secrets need a ")
                 .Append("person's judgement and get no patch; nor does an ephemeral container (changed only through its subresource).\n\n")
                 .Append(string.Join(", ", Seawall.Misconfig.Fixes.WorkloadFixes.CheckIds.Order(StringComparer.Ordinal).Select(id => $"`{id}`"))).Append('\n');
+        AppendImageChecks(markdown);
         var path = Path.Combine(RepositoryRoot(), "docs", "checks.md");
         if (Environment.GetEnvironmentVariable("SEAWALL_UPDATE_GOLDEN") == "1")
         {
@@ -72,6 +73,29 @@ public sealed partial class ManifestCheckCatalogTests
         }
         Assert.True(File.Exists(path), $"{path} is missing; run the tests with SEAWALL_UPDATE_GOLDEN=1 to generate it");
         Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), markdown.ToString());
+    }
+
+    /// <summary>The image checks' section (Seawall.Misconfig/Image/ImageCheckCatalog.cs) and the attack surface's verdict rule.</summary>
+    private static void AppendImageChecks(StringBuilder markdown)
+    {
+        markdown.Append("\n## Image checks\n\n`--scanners misconfig` on `seawall image` and `seawall rootfs` (generated from `src/Seawall.Misconfig/Image/ImageCheckCatalog.cs`). ")
+                .Append("Results of type `image-config` judge the image config (images only), `image-files` the merged file tree; each finding's location names the path and, in an image, the layer. ")
+                .Append("Each check keeps the semantics of the Dockle checkpoint it references.\n\n")
+                .Append("| id | severity | title | references |\n| --- | --- | --- | --- |\n");
+        foreach (var info in Seawall.Misconfig.Image.ImageCheckCatalog.All)
+        {
+            markdown.Append("| `").Append(info.Id).Append("` | ").Append(info.Severity.ToString().ToUpperInvariant())
+                    .Append(" | ").Append(Cell(info.Title)).Append(" | ").Append(Cell(string.Join(", ", info.References))).Append(" |\n");
+        }
+        markdown.Append("\n### Dockle checkpoints not implemented\n\n| Dockle id | what | why |\n| --- | --- | --- |\n");
+        foreach (var skipped in Seawall.Misconfig.Image.ImageCheckCatalog.NotImplemented)
+        {
+            markdown.Append("| ").Append(skipped.Id).Append(" | ").Append(Cell(skipped.Title)).Append(" | ").Append(Cell(skipped.Reason)).Append(" |\n");
+        }
+        markdown.Append("\n### Attack surface\n\nWith `--scanners misconfig`, the report's `attackSurface` lists the shells, package managers, compilers, interpreters and network tools ")
+                .Append("found by name in bin, sbin, usr/bin, usr/sbin, usr/local/bin and usr/local/sbin (links followed inside the image; a dangling link is no tool), ")
+                .Append("every setuid or setgid file, and world-writable entries under bin, boot, etc, lib*, sbin and usr, each with the layer that last wrote it. The verdict: ")
+                .Append(Seawall.Misconfig.Image.AttackSurfaceScanner.Rule).Append('\n');
     }
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
