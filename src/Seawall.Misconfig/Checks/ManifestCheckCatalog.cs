@@ -6,7 +6,8 @@ public sealed record SkippedPeerCheck(string Id, string Title, string Reason);
 /// <summary>Every manifest check, in catalog order, and the checkov checks deliberately left out.</summary>
 public static class ManifestCheckCatalog
 {
-    public static IReadOnlyList<ManifestCheck> All { get; } = [.. WorkloadChecks.All(), .. ResourceChecks.All(), .. IngressAndRbacChecks.All(), .. ControlPlaneChecks.All()];
+    public static IReadOnlyList<ManifestCheck> All { get; } = [.. WorkloadChecks.All(), .. ResourceChecks.All(), .. IngressAndRbacChecks.All(), .. ControlPlaneChecks.All(),
+        .. HostAndConfinementChecks.All(), .. KubeLinterChecks.All()];
 
     private const string Psp = "PodSecurityPolicy was removed in Kubernetes 1.25; the same property is checked on the workloads themselves.";
     private const string Later = "Not implemented yet: planned with the RBAC / NetworkPolicy part of issue 7.";
