@@ -7,7 +7,7 @@ public sealed record SkippedPeerCheck(string Id, string Title, string Reason);
 public static class ManifestCheckCatalog
 {
     public static IReadOnlyList<ManifestCheck> All { get; } = [.. WorkloadChecks.All(), .. ResourceChecks.All(), .. IngressAndRbacChecks.All(), .. ControlPlaneChecks.All(),
-        .. HostAndConfinementChecks.All(), .. KubeLinterChecks.All()];
+        .. HostAndConfinementChecks.All(), .. KubeLinterChecks.All(), .. KubeLinterObjectChecks.All()];
 
     private const string Psp = "PodSecurityPolicy was removed in Kubernetes 1.25; the same property is checked on the workloads themselves.";
     private const string Later = "Not implemented yet: planned with the RBAC / NetworkPolicy part of issue 7.";

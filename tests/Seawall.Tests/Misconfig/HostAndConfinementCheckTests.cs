@@ -41,8 +41,40 @@ public sealed class HostAndConfinementCheckTests
     private static string Service(string type) =>
         $"apiVersion: v1\nkind: Service\nmetadata: {{name: s, namespace: shop}}\nspec:\n  type: {type}\n  ports:\n    - {{port: 80, targetPort: 8080}}\n";
 
+    private static string Docs(params string[] documents) => string.Join("\n---\n", documents);
+
+    private static string Pdb(string fields) =>
+        $"apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: web, namespace: shop}}\nspec:\n  selector:\n    matchLabels: {{app: web}}\n{Indent(fields, 2)}\n";
+
+    private static string Hpa(string target, int min) =>
+        $"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: h, namespace: shop}}\nspec:\n  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: {target}}}\n  minReplicas: {min}\n  maxReplicas: 10\n";
+
+    private static string SelectingService(string app) =>
+        $"apiVersion: v1\nkind: Service\nmetadata: {{name: web, namespace: shop}}\nspec:\n  selector: {{app: {app}}}\n  ports:\n    - {{name: http, port: 8080}}\n";
+
+    private static string Ingress(string service, string port) =>
+        $"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: i, namespace: shop}}\nspec:\n  defaultBackend:\n    service: {{name: {service}, port: {port}}}\n";
+
+    private const string WebAccount = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n";
+
+    private static string Replicas(int n) => Deployment().Replace("  selector:", $"  replicas: {n}\n  selector:", StringComparison.Ordinal);
+
+    private const string AntiAffinity = "affinity:\n  podAntiAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      - labelSelector:\n          matchExpressions: [{key: app, operator: In, values: [web]}]\n        topologyKey: kubernetes.io/hostname";
+
     public static TheoryData<string, string> Firing => new()
     {
+        { "k8s-dangling-service", Docs(Deployment(), SelectingService("api")) },
+        { "k8s-non-existent-service-account", Docs(Deployment(spec: "serviceAccountName: ghost"), WebAccount) },
+        { "k8s-dangling-hpa", Docs(Deployment(), Hpa("api", 3)) },
+        { "k8s-dangling-ingress", Docs(SelectingService("web"), Ingress("api", "{number: 8080}")) },
+        { "k8s-dangling-ingress", Docs(SelectingService("web"), Ingress("web", "{number: 80}")) },
+        { "k8s-pdb-max-unavailable-zero", Pdb("maxUnavailable: 0") },
+        { "k8s-pdb-min-available-replicas", Docs(Replicas(2), Pdb("minAvailable: 2")) },
+        { "k8s-pdb-min-available-replicas", Docs(Replicas(5), Hpa("web", 1), Pdb("minAvailable: 1")) },
+        { "k8s-pdb-unhealthy-pod-eviction-policy", Pdb("maxUnavailable: 1") },
+        { "k8s-minimum-replicas", Deployment() },
+        { "k8s-hpa-minimum-replicas", Hpa("web", 2) },
+        { "k8s-pod-anti-affinity", Replicas(3) },
         { "k8s-sensitive-host-mount", HostPath("/etc") },
         { "k8s-sensitive-host-mount", HostPath("/var/lib/kubelet/") },
         { "k8s-sensitive-host-mount", HostPath("/run/podman/podman.sock") },
@@ -87,6 +119,16 @@ public sealed class HostAndConfinementCheckTests
     /// <summary>Near misses: the same field set the way each check accepts.</summary>
     public static TheoryData<string, string> Quiet => new()
     {
+        { "k8s-dangling-service", Docs(Deployment(), SelectingService("web")) },
+        { "k8s-non-existent-service-account", Docs(Deployment(spec: "serviceAccountName: web"), WebAccount) },
+        { "k8s-dangling-hpa", Docs(Deployment(), Hpa("web", 3)) },
+        { "k8s-dangling-ingress", Docs(SelectingService("web"), Ingress("web", "{name: http}")) },
+        { "k8s-pdb-max-unavailable-zero", Pdb("maxUnavailable: \"25%\"") },
+        { "k8s-pdb-min-available-replicas", Docs(Replicas(3), Pdb("minAvailable: 2")) },
+        { "k8s-pdb-unhealthy-pod-eviction-policy", Pdb("maxUnavailable: 1\nunhealthyPodEvictionPolicy: AlwaysAllow") },
+        { "k8s-minimum-replicas", Replicas(3) },
+        { "k8s-hpa-minimum-replicas", Hpa("web", 3) },
+        { "k8s-pod-anti-affinity", Deployment(spec: AntiAffinity).Replace("  selector:", "  replicas: 3\n  selector:", StringComparison.Ordinal) },
         { "k8s-sensitive-host-mount", HostPath("/var/log/app") },
         { "k8s-sensitive-host-mount", Deployment(spec: "volumes:\n  - name: host\n    hostPath: {path: /etc}") }, // declared, never mounted
         { "k8s-writable-host-mount", Deployment("volumeMounts:\n  - {name: host, mountPath: /host, readOnly: true}", "volumes:\n  - name: host\n    hostPath: {path: /data}") },
@@ -144,6 +186,15 @@ public sealed class HostAndConfinementCheckTests
         var quiet = Quiet.Select(row => row.Data.Item1).ToHashSet(StringComparer.Ordinal);
         var missing = Firing.Select(row => row.Data.Item1).Distinct().Where(id => !quiet.Contains(id) && id != "k8s-ephemeral-storage-limits").ToList();
         Assert.True(missing.Count == 0, "no near miss: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void References_to_kinds_the_scan_does_not_hold_are_not_judged()
+    {
+        // No ServiceAccount, no workload, no Service in the scan: they are deployed by something else.
+        Assert.Empty(Run(Deployment(spec: "serviceAccountName: ghost"), "k8s-non-existent-service-account").Results);
+        Assert.Empty(Run(SelectingService("api"), "k8s-dangling-service").Results);
+        Assert.Empty(Run(Ingress("api", "{number: 80}"), "k8s-dangling-ingress").Results);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace Seawall.Tests.Misconfig;
 public sealed class KubeLinterSuiteTests(ITestOutputHelper output)
 {
     /// <summary>The agreement reached when this floor was set; raise it as checks are added.</summary>
-    private const int AgreeingFloor = 37;
+    private const int AgreeingFloor = 47;
 
     /// <summary>kube-linter checks another part of issue 7 answers (RBAC analysis, NetworkPolicy reachability).</summary>
     private static readonly Dictionary<string, string> OwnedElsewhere = new(StringComparer.Ordinal)
