@@ -24,7 +24,7 @@ public static class ManifestCheckCatalog
         new("CKV_K8S_24", "PSP: allowed capabilities", Psp),
         new("CKV_K8S_32", "PSP: seccomp", Psp),
         new("CKV_K8S_36", "PSP: minimize capabilities", Psp),
-        new("CKV_K8S_34", "Tiller deployed", "Tiller (Helm 2) has been unsupported since 2020; images of it are matched by the risky-components check planned with issue 7's second part."),
+        new("CKV_K8S_34", "Tiller deployed", "Tiller (Helm 2) has been unsupported since 2020; its images are matched by k8s-risky-component (by image, not checkov's label heuristics)."),
         new("CKV_K8S_44", "Tiller service", "As CKV_K8S_34: Helm 2 only."),
         new("CKV_K8S_45", "Tiller listener", "As CKV_K8S_34: Helm 2 only."),
         new("CKV2_K8S_1..6", "graph checks (RBAC bindings, NetworkPolicy)", Later),
