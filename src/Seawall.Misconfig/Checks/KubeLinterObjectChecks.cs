@@ -38,6 +38,11 @@ internal static class KubeLinterObjectChecks
             "Create the ServiceAccount with the workload, or fix serviceAccountName.",
             ["kube-linter:non-existent-service-account"]),
             null, MissingServiceAccount, "service account present");
+        yield return Spots(Info("k8s-env-value-from", "Environment references should name Secrets, ConfigMaps and keys of the scan", Severity.Low,
+            "A secretKeyRef or configMapKeyRef to a missing object or key keeps the pod from starting (or, marked optional, starts it without the value).",
+            "Fix the reference's name and key, or create the Secret or ConfigMap with the workload.",
+            ["kube-linter:env-value-from"]),
+            null, EnvValueFrom, "references resolve");
         yield return Spots(Info("k8s-dangling-hpa", "HorizontalPodAutoscalers should target a workload of the scan", Severity.Low,
             "An autoscaler whose scaleTargetRef names no object scales nothing; the workload it was meant for runs unscaled.",
             "Fix spec.scaleTargetRef's kind and name.",
@@ -167,6 +172,44 @@ internal static class KubeLinterObjectChecks
             return accounts.Count == 0 ? null : [];
         }
         return accounts.Any(a => a.Name == name && Ns(a) == Ns(r)) ? [] : [Fail(at, $"service account {name} not found")];
+    }
+
+    private static IReadOnlyList<CheckOutcome>? EnvValueFrom(ManifestResource r)
+    {
+        if (r.Workload is not { } w)
+        {
+            return null;
+        }
+        var failures = new List<CheckOutcome>();
+        foreach (var c in w.Containers)
+        {
+            foreach (var env in (c.Node.Seq("env")?.Items ?? []).OfType<YamlMapping>())
+            {
+                foreach (var (refKey, kind, dataKeys) in new[] { ("secretKeyRef", "Secret", new[] { "data", "stringData" }), ("configMapKeyRef", "ConfigMap", ["data", "binaryData"]) })
+                {
+                    if (env.Map("valueFrom")?.Map(refKey) is not { } reference || reference.Bool("optional") == true || reference.Text("name") is not { } name)
+                    {
+                        continue;
+                    }
+                    var objects = r.Neighbours.Where(n => n.Kind == kind).ToList();
+                    if (objects.Count == 0)
+                    {
+                        continue; // this kind is managed outside the scan (sealed or external secrets, another chart)
+                    }
+                    var target = objects.FirstOrDefault(o => o.Name == name && Ns(o) == Ns(r));
+                    var key = reference.Text("key");
+                    if (target is null)
+                    {
+                        failures.Add(Fail(reference, $"container {c.Name} refers to an unknown {kind} {name}"));
+                    }
+                    else if (key is not null && !dataKeys.Any(d => target.Root.Map(d)?[key] is not null))
+                    {
+                        failures.Add(Fail(reference, $"container {c.Name} refers to an unknown key {key} in {kind} {name}"));
+                    }
+                }
+            }
+        }
+        return failures;
     }
 
     private static IReadOnlyList<CheckOutcome>? DanglingHpa(ManifestResource r)

@@ -61,8 +61,14 @@ public sealed class HostAndConfinementCheckTests
 
     private const string AntiAffinity = "affinity:\n  podAntiAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      - labelSelector:\n          matchExpressions: [{key: app, operator: In, values: [web]}]\n        topologyKey: kubernetes.io/hostname";
 
+    private const string DbSecret = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\nstringData: {password: x}\n";
+
+    private static string SecretRef(string name, string key) => Deployment($"env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {{name: {name}, key: {key}}}");
+
     public static TheoryData<string, string> Firing => new()
     {
+        { "k8s-env-value-from", Docs(SecretRef("db", "passwd"), DbSecret) },
+        { "k8s-env-value-from", Docs(SecretRef("cache", "password"), DbSecret) },
         { "k8s-dangling-service", Docs(Deployment(), SelectingService("api")) },
         { "k8s-non-existent-service-account", Docs(Deployment(spec: "serviceAccountName: ghost"), WebAccount) },
         { "k8s-dangling-hpa", Docs(Deployment(), Hpa("api", 3)) },
@@ -119,6 +125,8 @@ public sealed class HostAndConfinementCheckTests
     /// <summary>Near misses: the same field set the way each check accepts.</summary>
     public static TheoryData<string, string> Quiet => new()
     {
+        { "k8s-env-value-from", Docs(SecretRef("db", "password"), DbSecret) },
+        { "k8s-env-value-from", SecretRef("cache", "password") }, // no Secret in the scan: managed elsewhere
         { "k8s-dangling-service", Docs(Deployment(), SelectingService("web")) },
         { "k8s-non-existent-service-account", Docs(Deployment(spec: "serviceAccountName: web"), WebAccount) },
         { "k8s-dangling-hpa", Docs(Deployment(), Hpa("web", 3)) },
