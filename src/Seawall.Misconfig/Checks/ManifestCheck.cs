@@ -13,6 +13,16 @@ public sealed record CheckOutcome(bool Failed, YamlNode? At, string Evidence);
 /// </summary>
 public sealed record ManifestCheck(CheckInfo Info, string? CheckovId, Func<ManifestResource, CheckOutcome?> Judge)
 {
+    /// <summary>
+    /// Every offending spot of a resource, one per container, mount, port or variable where peers such as kube-linter
+    /// report each one; unset, the failed outcome of <see cref="Judge"/> is the only one.
+    /// </summary>
+    public Func<ManifestResource, IEnumerable<CheckOutcome>>? EachFailure { get; init; }
+
+    /// <summary>The failures of one resource: what a per-diagnostic peer would count.</summary>
+    public IEnumerable<CheckOutcome> Failures(ManifestResource resource) =>
+        EachFailure is { } each ? each(resource) : Judge(resource) is { Failed: true } outcome ? [outcome] : [];
+
     public static CheckOutcome Fail(YamlNode? at, string evidence) => new(true, at, evidence);
 
     public static CheckOutcome Pass(YamlNode? at, string evidence) => new(false, at, evidence);
@@ -49,4 +59,29 @@ public sealed record ManifestCheck(CheckInfo Info, string? CheckovId, Func<Manif
             return undecided ? null : last;
         });
     }
+
+    /// <summary>The failing containers of <paramref name="kinds"/> one by one, as <see cref="OnContainers"/> judges each.</summary>
+    public static Func<ManifestResource, IEnumerable<CheckOutcome>> EachContainer(Func<WorkloadContainer, Workload, CheckOutcome?> judge, params ContainerKind[] kinds)
+    {
+        var wanted = kinds.Length == 0 ? [ContainerKind.Container, ContainerKind.Init, ContainerKind.Ephemeral] : kinds;
+        return resource => resource.Workload is not { } workload ? []
+            : workload.Containers.Where(c => wanted.Contains(c.Kind))
+                .Select(c => (Container: c, Outcome: judge(c, workload)))
+                .Where(x => x.Outcome is { Failed: true })
+                .Select(x => x.Outcome! with { Evidence = $"container {x.Container.Name}: {x.Outcome!.Evidence}" })
+                .ToList();
+    }
+
+    /// <summary>
+    /// A check that lists every failing spot: <paramref name="failures"/> returns null where the check does not apply,
+    /// an empty list where the resource passes. The resource-level verdict is the first failure.
+    /// </summary>
+    public static ManifestCheck Spots(CheckInfo info, string? checkovId, Func<ManifestResource, IReadOnlyList<CheckOutcome>?> failures, string passEvidence) =>
+        new(info, checkovId, resource => failures(resource) is { } found ? found.Count > 0 ? Describe(found) : Pass(resource.Root, passEvidence) : null)
+        {
+            EachFailure = resource => failures(resource) ?? [],
+        };
+
+    private static CheckOutcome Describe(IReadOnlyList<CheckOutcome> found) =>
+        found.Count == 1 ? found[0] : found[0] with { Evidence = $"{found[0].Evidence} (and {found.Count - 1} more)" };
 }

@@ -14,6 +14,8 @@ internal static class ResourceChecks
         "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass",
         "PriorityClass", "PodSecurityPolicy", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService",
         "CertificateSigningRequest", "IngressClass", "RuntimeClass", "VolumeAttachment", "CSIDriver", "CSINode",
+        // OpenShift's cluster-scoped admission policy.
+        "SecurityContextConstraints",
     };
 
     public static IEnumerable<ManifestCheck> All()
@@ -26,7 +28,7 @@ internal static class ResourceChecks
         yield return new ManifestCheck(Info("k8s-default-service-account-token", "Ensure that default service accounts are not actively used", Severity.Low,
             "Every pod without its own service account runs as `default`; its token should not be mounted.",
             "Set automountServiceAccountToken: false on the default ServiceAccount.",
-            ["CKV_K8S_41", "kube-linter:default-service-account", "Kubescape:C-0034", "CIS-K8s-5.1.5"]),
+            ["CKV_K8S_41", "Kubescape:C-0034", "CIS-K8s-5.1.5"]),
             "CKV_K8S_41", r => r.Kind != "ServiceAccount" ? null
                 : r.Name != "default" ? Pass(r.Metadata, "not the default service account")
                 : r.Root.Bool("automountServiceAccountToken") == false ? Pass(r.Root["automountServiceAccountToken"]!, "token not mounted") : Fail(r.Root["automountServiceAccountToken"] ?? r.Root, "default service account mounts its token"));

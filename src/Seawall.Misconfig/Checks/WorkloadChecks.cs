@@ -29,9 +29,9 @@ internal static class WorkloadChecks
         yield return Resource("k8s-cpu-requests", "CKV_K8S_10", "CPU requests should be set", Severity.Low, "requests", "cpu",
             ["kube-linter:unset-cpu-requirements", "NIST-800-190-4.4.1"]);
         yield return Resource("k8s-cpu-limits", "CKV_K8S_11", "CPU limits should be set", Severity.Low, "limits", "cpu",
-            ["kube-linter:unset-cpu-requirements", "Kubescape:C-0270", "NSA/CISA:resource-policies", "NIST-800-190-4.4.1"]);
+            ["Kubescape:C-0270", "NSA/CISA:resource-policies", "NIST-800-190-4.4.1"]);
         yield return Resource("k8s-memory-requests", "CKV_K8S_12", "Memory requests should be set", Severity.Low, "requests", "memory",
-            ["kube-linter:unset-memory-requirements", "NIST-800-190-4.4.1"]);
+            ["NIST-800-190-4.4.1"]);
         yield return Resource("k8s-memory-limits", "CKV_K8S_13", "Memory limits should be set", Severity.Medium, "limits", "memory",
             ["kube-linter:unset-memory-requirements", "Kubescape:C-0271", "NSA/CISA:resource-policies", "NIST-800-190-4.4.1"]);
         yield return Container("k8s-image-tag-fixed", "CKV_K8S_14", "Image tag should be fixed, not latest or blank", Severity.Medium,
@@ -83,7 +83,7 @@ internal static class WorkloadChecks
             "A container that may run as UID 0 is root inside and, after any escape, root on the node.",
             "Set runAsNonRoot: true (or a non-zero runAsUser) in the pod or every container's securityContext.",
             ["CKV_K8S_23", "kube-linter:run-as-non-root", "Kubescape:C-0013", "CIS-K8s-5.2.7", "NSA/CISA:non-root-containers", "NIST-800-190-4.4.3"]),
-            "CKV_K8S_23", OnWorkload(RunsAsNonRoot));
+            "CKV_K8S_23", OnWorkload(RunsAsNonRoot)) { EachFailure = EachRootContainer };
         yield return Container("k8s-capabilities-added", "CKV_K8S_25", "Minimize the admission of containers with added capability", Severity.Medium,
             "Every capability added beyond the runtime's default set widens what a compromised process can do.",
             "Remove securityContext.capabilities.add, or justify each capability.",
@@ -99,7 +99,7 @@ internal static class WorkloadChecks
             "Whoever can talk to the container runtime's socket can start a privileged container: it is root on the node.",
             "Remove the hostPath volume that mounts the runtime socket.",
             ["CKV_K8S_27", "kube-linter:docker-sock", "Kubescape:C-0048", "NIST-800-190-4.4.3"]),
-            "CKV_K8S_27", OnWorkload(DockerSocket));
+            "CKV_K8S_27", OnWorkload(DockerSocket)) { EachFailure = EachSocketMount };
         yield return Container("k8s-drop-net-raw", "CKV_K8S_28", "Minimize the admission of containers with the NET_RAW capability", Severity.Medium,
             "NET_RAW, in the default set, allows crafting packets: ARP and DNS spoofing of neighbours on the node.",
             "Add NET_RAW (or ALL) to securityContext.capabilities.drop.",
@@ -153,7 +153,7 @@ internal static class WorkloadChecks
         yield return new ManifestCheck(Info("k8s-high-uid", "Containers should run as a high UID to avoid host conflict", Severity.Low,
             "A UID under 10000 may match a real user on the node, whose files an escaped process could then own.",
             "Set runAsUser to 10000 or more in the pod or container securityContext.",
-            ["CKV_K8S_40", "kube-linter:run-as-non-root"]),
+            ["CKV_K8S_40", "NIST-800-190-4.4.3"]),
             "CKV_K8S_40", OnWorkload(HighUid));
         yield return Container("k8s-image-digest", "CKV_K8S_43", "Image should use digest", Severity.Low,
             "A tag can be moved; only a digest names one image for good.",
@@ -164,7 +164,7 @@ internal static class WorkloadChecks
 
     private static ManifestCheck Container(string id, string checkov, string title, Severity severity, string description, string remediation,
         string[] references, Func<WorkloadContainer, Workload, CheckOutcome?> judge, params ContainerKind[] kinds) =>
-        new(Info(id, title, severity, description, remediation, [checkov, .. references]), checkov, OnContainers(judge, kinds));
+        new(Info(id, title, severity, description, remediation, [checkov, .. references]), checkov, OnContainers(judge, kinds)) { EachFailure = EachContainer(judge, kinds) };
 
     private static ManifestCheck Resource(string id, string checkov, string title, Severity severity, string bound, string resource, string[] references) =>
         Container(id, checkov, title, severity,
@@ -248,6 +248,37 @@ internal static class WorkloadChecks
             }
         }
         return Pass(w.PodSecurityContext ?? w.PodSpec, "every container runs as non-root");
+    }
+
+    /// <summary>Each container <see cref="RunsAsNonRoot"/> objects to, as kube-linter reports them one by one.</summary>
+    private static IEnumerable<CheckOutcome> EachRootContainer(ManifestResource r)
+    {
+        if (r.Workload is not { } w || RunsAsNonRoot(w) is not { Failed: true } verdict)
+        {
+            return [];
+        }
+        if (w.MalformedSpec)
+        {
+            return [verdict];
+        }
+        var pod = NonRoot(w.PodSecurityContext);
+        return [.. w.Containers.Where(c => c.Kind != ContainerKind.Ephemeral && (NonRoot(c.SecurityContext) ?? pod) != true)
+            .Select(c => Fail(c.SecurityContext ?? c.Node, $"container {c.Name} may run as root"))];
+    }
+
+    /// <summary>Each container mount of a runtime-socket volume <see cref="DockerSocket"/> objects to.</summary>
+    private static IEnumerable<CheckOutcome> EachSocketMount(ManifestResource r)
+    {
+        if (r.Workload is not { } w || DockerSocket(w) is not { Failed: true })
+        {
+            return [];
+        }
+        var sockets = (w.PodSpec.Seq("volumes")?.Items ?? []).OfType<YamlMapping>()
+            .Where(v => v.Map("hostPath")?.Text("path") is { } path && RuntimeSockets.Contains(path.TrimEnd('/'), StringComparer.Ordinal))
+            .Select(v => v.Text("name")).ToHashSet(StringComparer.Ordinal);
+        return [.. w.Containers.SelectMany(c => (c.Node.Seq("volumeMounts")?.Items ?? []).OfType<YamlMapping>()
+            .Where(m => sockets.Contains(m.Text("name")))
+            .Select(m => Fail(m, $"container {c.Name} mounts the runtime socket")))];
     }
 
     /// <summary>True: this context rules root out; false: it asks for root; null: it says nothing.</summary>

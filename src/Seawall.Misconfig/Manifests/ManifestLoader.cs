@@ -70,11 +70,11 @@ public static partial class ManifestLoader
             }
             if (root.Text("kind") is { } kind && kind.EndsWith("List", StringComparison.Ordinal) && root.Seq("items") is { } items)
             {
-                resources.AddRange(items.Items.OfType<YamlMapping>().Where(IsObject).Select(item => new ManifestResource(file, document.Index, item)));
+                resources.AddRange(items.Items.OfType<YamlMapping>().Where(IsObject).Select(item => new ManifestResource(file, document.Index, item) { Neighbours = resources }));
             }
             else if (IsObject(root))
             {
-                resources.Add(new ManifestResource(file, document.Index, root));
+                resources.Add(new ManifestResource(file, document.Index, root) { Neighbours = resources });
             }
         }
     }

@@ -23,6 +23,12 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
         }
     }
 
+    /// <summary>
+    /// The objects loaded with this one (itself included), for checks that relate objects: a Service and the pods it
+    /// selects, a workload and its service account. The loader fills the list as it reads.
+    /// </summary>
+    public IReadOnlyList<ManifestResource> Neighbours { get; init; } = [];
+
     public string Kind => Root.Text("kind") ?? string.Empty;
 
     public string ApiVersion => Root.Text("apiVersion") ?? string.Empty;
