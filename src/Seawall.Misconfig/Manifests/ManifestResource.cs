@@ -23,9 +23,15 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
         }
     }
 
-    public string Kind => Root.Text("kind") ?? string.Empty;
+    public string Kind => Root.Text("kind") ?? ListItemKind ?? string.Empty;
 
-    public string ApiVersion => Root.Text("apiVersion") ?? string.Empty;
+    public string ApiVersion => Root.Text("apiVersion") ?? ListApiVersion ?? string.Empty;
+
+    /// <summary>For a kind-less item of a typed list (PodList, NamespaceList): the kind the list implies.</summary>
+    public string? ListItemKind { get; init; }
+
+    /// <summary>For a kind-less item of a typed list: the list's apiVersion.</summary>
+    public string? ListApiVersion { get; init; }
 
     public YamlMapping? Metadata => Root.Map("metadata");
 
