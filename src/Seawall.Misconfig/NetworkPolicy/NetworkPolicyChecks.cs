@@ -19,11 +19,26 @@ public static class NetworkPolicyChecks
     private static readonly IpRange[] PrivateRanges =
         [.. new[] { "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16" }.Select(c => IpRange.FromCidr(c)!.Value)];
 
-    private static readonly ConditionalWeakTable<IReadOnlyList<ManifestResource>, ReachabilityAnalyzer> Models = [];
+    private sealed record CachedModel(ReachabilityAnalyzer Analyzer, int Count, ManifestResource? First, ManifestResource? Last);
 
-    /// <summary>One model per loaded set: the five checks and the report share it.</summary>
-    public static ReachabilityAnalyzer AnalyzerFor(IReadOnlyList<ManifestResource> set) =>
-        Models.GetValue(set, s => new ReachabilityAnalyzer(NetworkModel.From(s)));
+    private static readonly ConditionalWeakTable<IReadOnlyList<ManifestResource>, CachedModel> Models = [];
+
+    /// <summary>
+    /// One model per loaded set: the five checks and the report share it. A caller may reuse one list for
+    /// several sets (the bench does), so the entry is trusted only while the list still holds the same objects.
+    /// </summary>
+    public static ReachabilityAnalyzer AnalyzerFor(IReadOnlyList<ManifestResource> set)
+    {
+        var first = set.Count > 0 ? set[0] : null;
+        var last = set.Count > 0 ? set[^1] : null;
+        if (Models.TryGetValue(set, out var cached) && cached.Count == set.Count && ReferenceEquals(cached.First, first) && ReferenceEquals(cached.Last, last))
+        {
+            return cached.Analyzer;
+        }
+        var analyzer = new ReachabilityAnalyzer(NetworkModel.From(set));
+        Models.AddOrUpdate(set, new CachedModel(analyzer, set.Count, first, last));
+        return analyzer;
+    }
 
     public static IEnumerable<ClusterCheck> All()
     {

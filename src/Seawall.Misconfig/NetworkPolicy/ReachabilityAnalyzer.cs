@@ -24,6 +24,10 @@ public sealed class ReachabilityAnalyzer(NetworkModel model)
 {
     public NetworkModel Model { get; } = model;
 
+    // Keyed by identity: workload records hold their manifest, whose structural equality is not meant for keys.
+    private readonly Dictionary<NetpolWorkload, List<NetpolPolicy>> ingressSelecting = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<NetpolWorkload, List<NetpolPolicy>> egressSelecting = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>External ranges as sources: the IPv4 space cut at every ingress-rule ipBlock boundary.</summary>
     public IReadOnlyList<IpRange> SourceRanges { get; } = IpBlock.Partition(Blocks(model, ingress: true));
 
@@ -113,7 +117,12 @@ public sealed class ReachabilityAnalyzer(NetworkModel model)
     private SideDecision Decide(NetpolWorkload selected, Func<NetpolPolicy, bool> affects, Func<NetpolPolicy, IReadOnlyList<PolicyRule>> rules,
         string direction, NetpolWorkload? peer, IpRange? range, NetpolWorkload? portOwner)
     {
-        var selecting = Model.Policies.Where(p => affects(p) && p.Selects(selected)).ToList();
+        // Which policies select a workload does not depend on the peer: computed once per workload and direction.
+        var cache = direction == "Ingress" ? ingressSelecting : egressSelecting;
+        if (!cache.TryGetValue(selected, out var selecting))
+        {
+            cache[selected] = selecting = [.. Model.Policies.Where(p => affects(p) && p.Selects(selected))];
+        }
         if (selecting.Count == 0)
         {
             return new SideDecision(ConnectionSet.All, [], []);
