@@ -76,6 +76,41 @@ else
 {
     Console.WriteLine($"checkov-k8s suite: {suite} not found, skipped");
 }
+// NetworkPolicy reachability: a synthetic cluster (workloads in namespaces, a default deny and an allow policy per
+// namespace), then every netpol-analyzer scenario.
+{
+    var cluster = new System.Text.StringBuilder();
+    const int namespaces = 50, perNamespace = 20;
+    for (var n = 0; n < namespaces; n++)
+    {
+        cluster.Append(CultureInfo.InvariantCulture, $"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: deny, namespace: ns{n}}}\nspec: {{podSelector: {{}}, policyTypes: [Ingress, Egress]}}\n");
+        cluster.Append(CultureInfo.InvariantCulture, $"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: allow, namespace: ns{n}}}\nspec:\n  podSelector: {{matchLabels: {{tier: db}}}}\n  ingress: [{{from: [{{namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: ns{(n + 1) % namespaces}}}}}}}, {{ipBlock: {{cidr: 10.0.0.0/8, except: [10.{n}.0.0/16]}}}}], ports: [{{port: 5432}}]}}]\n");
+        for (var w = 0; w < perNamespace; w++)
+        {
+            cluster.Append(CultureInfo.InvariantCulture, $"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{w}, namespace: ns{n}}}\nspec:\n  template:\n    metadata: {{labels: {{app: app{w}, tier: {(w % 2 == 0 ? "db" : "web")}}}}}\n    spec: {{containers: [{{name: c, image: x:1}}]}}\n");
+        }
+    }
+    var clusterObjects = new List<ManifestResource>();
+    ManifestLoader.LoadText("cluster.yaml", cluster.ToString(), clusterObjects, []);
+    clock.Restart();
+    var connections = new Seawall.Misconfig.NetworkPolicy.ReachabilityAnalyzer(Seawall.Misconfig.NetworkPolicy.NetworkModel.From(clusterObjects)).Analyze().Count;
+    clock.Stop();
+    Console.WriteLine($"reachability: {namespaces * perNamespace:N0} workloads, {namespaces * 2} policies: {connections:N0} allowed connections in {clock.Elapsed.TotalSeconds:F2} s ({namespaces * perNamespace * (double)(namespaces * perNamespace) / clock.Elapsed.TotalSeconds:N0} pairs/s)");
+}
+var netpolSuite = args.Length > 2 ? args[2] : Path.Combine("..", "shared", "data", "netpol-analyzer", "scenarios");
+if (Directory.Exists(netpolSuite))
+{
+    clock.Restart();
+    var lines = 0;
+    var scenarios = Directory.GetDirectories(netpolSuite);
+    foreach (var scenario in scenarios)
+    {
+        var set = ManifestLoader.Load([scenario]);
+        lines += new Seawall.Misconfig.NetworkPolicy.ReachabilityAnalyzer(Seawall.Misconfig.NetworkPolicy.NetworkModel.From(set.Resources)).Analyze().Count;
+    }
+    clock.Stop();
+    Console.WriteLine($"netpol-analyzer scenarios: {scenarios.Length} loaded and analysed, {lines:N0} connlist lines in {clock.Elapsed.TotalMilliseconds:F0} ms");
+}
 Console.WriteLine("load average: " + File.ReadAllText("/proc/loadavg").Trim());
 
 static (int Results, int Resources) Run(List<string> texts, bool judge)

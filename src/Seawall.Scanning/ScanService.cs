@@ -177,6 +177,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             Artifact = new ArtifactInfo(string.Join(' ', paths), ArtifactType.Config),
             Results = results,
             Warnings = [.. set.Warnings, .. dockerfiles.Warnings],
+            Reachability = Seawall.Misconfig.NetworkPolicy.ReachabilityReport.For(set.Resources),
         });
     }
 

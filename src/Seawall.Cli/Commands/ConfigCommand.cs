@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Seawall.Misconfig.Manifests;
+using Seawall.Misconfig.NetworkPolicy;
 
 namespace Seawall.Cli.Commands;
 
@@ -10,11 +12,37 @@ internal static class ConfigCommand
         var common = new CommonOptions();
         var compliance = new ComplianceOption();
         var paths = new Argument<string[]>("paths") { Description = "Manifest files or directories (.yaml, .yml, .json; rendered Helm and Kustomize output) and Dockerfiles (Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile)", Arity = ArgumentArity.OneOrMore };
+        var netpolQuery = new Option<string?>("--netpol-query") { Description = "Is a connection allowed, and by which policies: \"SRC -> DST[:PORT[/TCP|UDP|SCTP]]\", sides as NS/LABEL=VALUE, NS/NAME[Kind] or an IPv4 address" };
         var command = new Command("config", "Check Kubernetes manifests and Dockerfiles for misconfigurations") { paths };
+        command.Options.Add(netpolQuery);
         common.AddTo(command);
         compliance.AddTo(command);
-        command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common,
+        command.SetAction((parse, ct) => parse.GetValue(netpolQuery) is { } query
+            ? AnswerNetpolQueryAsync(parse.GetValue(paths)!, query, ct)
+            : ScanRunner.RunAsync(parse, common,
             (service, _, token) => service.ScanConfigAsync(parse.GetValue(paths)!, token), ct, compliance));
         return command;
+    }
+
+    /// <summary>`--netpol-query`: answers from the manifests' NetworkPolicies instead of scanning; exit 0 either way.</summary>
+    private static async Task<int> AnswerNetpolQueryAsync(string[] paths, string text, CancellationToken cancellationToken)
+    {
+        NetpolQuery query;
+        try
+        {
+            query = NetpolQuery.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            await System.Console.Error.WriteLineAsync("error: --netpol-query: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        var set = ManifestLoader.Load(paths, cancellationToken);
+        foreach (var warning in set.Warnings)
+        {
+            await System.Console.Error.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
+        }
+        await System.Console.Out.WriteAsync(query.Answer(NetworkPolicyChecks.AnalyzerFor(set.Resources))).ConfigureAwait(false);
+        return ExitCodes.Ok;
     }
 }

@@ -67,4 +67,6 @@ public sealed record ScanReport
     public AttackSurface? AttackSurface { get; init; }
     /// <summary>Non-fatal problems met during the scan (a skipped file, a link out of the root).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>Allowed connections between the manifests' workloads (`seawall config`); null for other scans.</summary>
+    public IReadOnlyList<Reachability>? Reachability { get; init; }
 }

@@ -23,6 +23,9 @@ public sealed record ManifestCheck(CheckInfo Info, string? CheckovId, Func<Manif
     public IEnumerable<CheckOutcome> Failures(ManifestResource resource) =>
         EachFailure is { } each ? each(resource) : Judge(resource) is { Failed: true } outcome ? [outcome] : [];
 
+    /// <summary>Set on a <see cref="ClusterCheck"/>'s catalog entry: the scanner runs that check over the whole set instead.</summary>
+    public ClusterCheck? Cluster { get; init; }
+
     public static CheckOutcome Fail(YamlNode? at, string evidence) => new(true, at, evidence);
 
     public static CheckOutcome Pass(YamlNode? at, string evidence) => new(false, at, evidence);

@@ -71,6 +71,12 @@ public static partial class ManifestLoader
             if (root.Text("kind") is { } kind && kind.EndsWith("List", StringComparison.Ordinal) && root.Seq("items") is { } items)
             {
                 resources.AddRange(items.Items.OfType<YamlMapping>().Where(IsObject).Select(item => new ManifestResource(file, document.Index, item) { Neighbours = resources }));
+                // `kubectl get pods -o json` writes a PodList whose items carry no kind: the list's name gives it.
+                if (kind.Length > "List".Length && root.Text("apiVersion") is { } listApi)
+                {
+                    resources.AddRange(items.Items.OfType<YamlMapping>().Where(i => i.Text("kind") is null && i.Has("metadata"))
+                        .Select(item => new ManifestResource(file, document.Index, item) { ListItemKind = kind[..^"List".Length], ListApiVersion = listApi, Neighbours = resources }));
+                }
             }
             else if (IsObject(root))
             {

@@ -29,9 +29,21 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
     /// </summary>
     public IReadOnlyList<ManifestResource> Neighbours { get; init; } = [];
 
-    public string Kind => Root.Text("kind") ?? string.Empty;
+    public string Kind => Root.Text("kind") ?? ListItemKind ?? string.Empty;
 
-    public string ApiVersion => Root.Text("apiVersion") ?? string.Empty;
+    public string ApiVersion => Root.Text("apiVersion") ?? ListApiVersion ?? string.Empty;
+
+    /// <summary>For a kind-less item of a typed list (PodList, NamespaceList): the kind the list implies.</summary>
+    public string? ListItemKind { get; init; }
+
+    /// <summary>
+    /// checkov's id when a graph check judges something derived from this object (a workload's pod template is
+    /// checkov's <c>Pod.ns.workload.labels</c>); the finding still points at this object.
+    /// </summary>
+    public string? CheckovGraphId { get; init; }
+
+    /// <summary>For a kind-less item of a typed list: the list's apiVersion.</summary>
+    public string? ListApiVersion { get; init; }
 
     public YamlMapping? Metadata => Root.Map("metadata");
 
@@ -51,6 +63,10 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
     {
         get
         {
+            if (CheckovGraphId is { } graphId)
+            {
+                return graphId;
+            }
             var ns = Namespace ?? "default";
             if (Name is { } name)
             {

@@ -120,6 +120,19 @@ public sealed class JsonReportWriter : IReportWriter
         {
             WriteStrings(w, "warnings", report.Warnings);
         }
+        if (report.Reachability is { } reachability)
+        {
+            w.WriteStartArray("reachability");
+            foreach (var connection in reachability)
+            {
+                w.WriteStartObject();
+                w.WriteString("src", connection.Src);
+                w.WriteString("dst", connection.Dst);
+                w.WriteString("conn", connection.Conn);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
         await w.FlushAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -85,6 +85,19 @@ public sealed class TableReportWriter : IReportWriter
         {
             AppendAttackSurface(sb, surface);
         }
+        if (report.Reachability is { Count: > 0 } reachability)
+        {
+            // Short: the full list is in the JSON report; the table shows what is reachable from outside.
+            var external = reachability.Where(r => r.Src.EndsWith("[External]", StringComparison.Ordinal)).Select(r => r.Dst).Distinct(StringComparer.Ordinal).Count();
+            sb.Append("\nReachability: ").Append(reachability.Count.ToString(CultureInfo.InvariantCulture)).Append(" allowed connections, ")
+              .Append(external.ToString(CultureInfo.InvariantCulture)).Append(" workloads reachable from external addresses (full list: --format json)\n");
+            var rows = reachability.Take(20).Select(r => new[] { Truncate(r.Src, 50), Truncate(r.Dst, 50), Truncate(r.Conn, 40) }).ToList();
+            AppendTable(sb, ["SOURCE", "DESTINATION", "CONNECTIONS"], rows);
+            if (reachability.Count > rows.Count)
+            {
+                sb.Append("  ... ").Append((reachability.Count - rows.Count).ToString(CultureInfo.InvariantCulture)).Append(" more\n");
+            }
+        }
         if (report.Artifact.Layers.Count > 0)
         {
             sb.Append("\nLayers\n");

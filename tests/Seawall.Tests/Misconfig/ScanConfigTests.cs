@@ -1,4 +1,5 @@
 using Seawall.Core.Model;
+using Seawall.Reporting.Writers;
 using Seawall.Scanning;
 using Seawall.Tests.Support;
 using Xunit;
@@ -31,5 +32,23 @@ public sealed class ScanConfigTests
 
         var withPasses = await new ScanService(new ScanOptions { IncludePassed = true }).ScanConfigAsync([dir.Path], TestContext.Current.CancellationToken);
         Assert.Contains(withPasses.Results, r => r.Target == dir.File("hardened.yaml") && r.Findings.All(f => f.Status == FindingStatus.Pass));
+    }
+
+    [Fact]
+    public async Task Config_report_carries_the_reachability_list_and_matches_the_schema()
+    {
+        using var dir = new TempDir("seawall-netpol-");
+        dir.Write("app.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: a, image: x:1}]}\n"
+            + "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web, namespace: shop}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: 443}]}]\n");
+        var report = await new ScanService(new ScanOptions()).ScanConfigAsync([dir.Path], TestContext.Current.CancellationToken);
+        Assert.Equal(
+            [new Reachability("0.0.0.0-255.255.255.255[External]", "shop/web[Deployment]", "TCP 443"), new Reachability("shop/web[Deployment]", "0.0.0.0-255.255.255.255[External]", "All Connections")],
+            report.Reachability);
+        using var stream = new MemoryStream();
+        await new JsonReportWriter().WriteAsync(report, stream, TestContext.Current.CancellationToken);
+        var json = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Support.SchemaValidator.FromFile(Path.Combine(AppContext.BaseDirectory, "Schemas", "seawall-report-1.schema.json")).AssertValid(json);
+        Assert.Contains("\"conn\": \"TCP 443\"", json, StringComparison.Ordinal);
+        Assert.Contains(report.Results.SelectMany(r => r.Findings), f => f.CheckId == "k8s-netpol-ingress-from-anywhere" && f.Status == FindingStatus.Fail);
     }
 }

@@ -1,0 +1,169 @@
+using System.Runtime.CompilerServices;
+using Seawall.Core.Model;
+using Seawall.Misconfig.Checks;
+using Seawall.Misconfig.Manifests;
+
+namespace Seawall.Misconfig.NetworkPolicy;
+
+/// <summary>
+/// NetworkPolicy findings. They judge objects against each other (a pod and every policy of its namespace), so they
+/// are <see cref="ClusterCheck"/>s over the whole set, sharing one reachability model per set.
+/// </summary>
+public static class NetworkPolicyChecks
+{
+    private const string Nsa = "NSA-CISA-Kubernetes-Hardening: network separation";
+    private const string Nist = "NIST-800-190-4.4.2";
+    private const string Cis = "CIS-K8s-5.3.2";
+
+    /// <summary>Addresses that are not the internet: RFC 1918, CGNAT, loopback, link-local, "this network".</summary>
+    private static readonly IpRange[] PrivateRanges =
+        [.. new[] { "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16" }.Select(c => IpRange.FromCidr(c)!.Value)];
+
+    private sealed record CachedModel(ReachabilityAnalyzer Analyzer, int Count, ManifestResource? First, ManifestResource? Last);
+
+    private static readonly ConditionalWeakTable<IReadOnlyList<ManifestResource>, CachedModel> Models = [];
+
+    /// <summary>
+    /// One model per loaded set: the five checks and the report share it. A caller may reuse one list for
+    /// several sets (the bench does), so the entry is trusted only while the list still holds the same objects.
+    /// </summary>
+    public static ReachabilityAnalyzer AnalyzerFor(IReadOnlyList<ManifestResource> set)
+    {
+        var first = set.Count > 0 ? set[0] : null;
+        var last = set.Count > 0 ? set[^1] : null;
+        if (Models.TryGetValue(set, out var cached) && cached.Count == set.Count && ReferenceEquals(cached.First, first) && ReferenceEquals(cached.Last, last))
+        {
+            return cached.Analyzer;
+        }
+        var analyzer = new ReachabilityAnalyzer(NetworkModel.From(set));
+        Models.AddOrUpdate(set, new CachedModel(analyzer, set.Count, first, last));
+        return analyzer;
+    }
+
+    public static IEnumerable<ClusterCheck> All()
+    {
+        yield return ClusterCheck.Create(
+            new CheckInfo("k8s-netpol-no-default-deny-ingress", "Namespace has no default-deny ingress NetworkPolicy", Severity.Medium)
+            {
+                Description = "No NetworkPolicy in the namespace selects every pod (podSelector: {}) for Ingress, so any pod added later accepts traffic from every pod in the cluster and from outside.",
+                Remediation = "Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress] to the namespace, then allow the flows each workload needs.",
+                References = ["C-0054", Cis, Nsa, Nist],
+            }, null, set => DefaultDeny(set, "Ingress", p => p.AffectsIngress));
+        yield return ClusterCheck.Create(
+            new CheckInfo("k8s-netpol-no-default-deny-egress", "Namespace has no default-deny egress NetworkPolicy", Severity.Medium)
+            {
+                Description = "No NetworkPolicy in the namespace selects every pod (podSelector: {}) for Egress, so a compromised pod can reach every pod, the API server and the internet.",
+                Remediation = "Add a NetworkPolicy with podSelector: {} and policyTypes: [Egress] to the namespace, then allow DNS and the destinations each workload needs.",
+                References = ["C-0054", Cis, Nsa, Nist],
+            }, null, set => DefaultDeny(set, "Egress", p => p.AffectsEgress));
+        yield return ClusterCheck.Create(
+            new CheckInfo("k8s-netpol-ingress-from-anywhere", "Workload accepts traffic from any address", Severity.High)
+            {
+                Description = "Every IPv4 address may connect to the workload: no policy isolates its ingress, or a rule admits 0.0.0.0/0 (an ipBlock covering everything, or a rule without `from`).",
+                Remediation = "Select the workload with a NetworkPolicy whose ingress rules name the pods, namespaces or CIDRs that need it, with ports.",
+                References = ["C-0260", Nsa, Nist],
+            }, null, IngressFromAnywhere);
+        yield return ClusterCheck.Create(
+            new CheckInfo("k8s-netpol-egress-to-internet", "Workload may open connections to the internet", Severity.Medium)
+            {
+                Description = "The workload's egress allows public (non-RFC 1918) addresses: no policy isolates its egress, or a rule allows 0.0.0.0/0 or a public ipBlock. That is the exfiltration and command-and-control path.",
+                Remediation = "Isolate the workload's egress with a NetworkPolicy and allow only in-cluster peers, DNS and the external CIDRs it must reach.",
+                References = ["C-0260", Nsa, Nist],
+            }, null, EgressToInternet);
+        yield return ClusterCheck.Create(
+            new CheckInfo("k8s-netpol-pod-not-selected", "Pod is not selected by any NetworkPolicy", Severity.Medium)
+            {
+                Description = "No NetworkPolicy's podSelector selects the pod (or the workload's pod template), so all its traffic is allowed in both directions.",
+                Remediation = "Add a NetworkPolicy in the pod's namespace whose podSelector matches the pod's labels (a default-deny policy with podSelector: {} selects every pod).",
+                References = ["CKV2_K8S_6", "C-0260", Cis, Nsa, Nist],
+            }, "CKV2_K8S_6", PodNotSelected);
+    }
+
+    private static IEnumerable<(ManifestResource, CheckOutcome)> DefaultDeny(IReadOnlyList<ManifestResource> set, string direction, Func<NetpolPolicy, bool> affects)
+    {
+        var model = AnalyzerFor(set).Model;
+        foreach (var ns in model.Workloads.Select(w => w.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            // Reported on the Namespace object when the input has one, otherwise on the namespace's first workload.
+            var at = model.Namespaces.TryGetValue(ns, out var declared) && declared.Resource is { } nsResource
+                ? nsResource
+                : model.Workloads.First(w => w.Namespace == ns).Resource!;
+            var policy = model.Policies.FirstOrDefault(p => p.Namespace == ns && p.PodSelector.IsEmpty && affects(p));
+            yield return policy is null
+                ? (at, ManifestCheck.Fail(at.Root, $"namespace {ns}: no NetworkPolicy with podSelector {{}} isolates {direction}"))
+                : (at, ManifestCheck.Pass(at.Root, $"namespace {ns}: {policy.Name} isolates every pod for {direction}"));
+        }
+    }
+
+    private static IEnumerable<(ManifestResource, CheckOutcome)> IngressFromAnywhere(IReadOnlyList<ManifestResource> set)
+    {
+        var analyzer = AnalyzerFor(set);
+        foreach (var workload in analyzer.Model.Workloads)
+        {
+            var decisions = analyzer.SourceRanges.Select(r => analyzer.Ingress(null, r, workload)).ToList();
+            if (decisions.All(d => !d.Allowed.IsEmpty))
+            {
+                var open = decisions.Aggregate(ConnectionSet.All, (acc, d) => acc.Intersect(d.Allowed));
+                var why = decisions[0].Isolated
+                    ? "allowed by " + string.Join(", ", decisions.SelectMany(d => d.Matches).Select(m => $"{m.Policy.Name} ingress rule #{m.Rule.Index + 1}").Distinct(StringComparer.Ordinal))
+                    : "no NetworkPolicy isolates its ingress";
+                yield return (workload.Resource!, ManifestCheck.Fail(workload.Resource!.Root, $"{workload.Name}: every address may connect ({(open.IsEmpty ? "on some ports" : open.ToString())}); {why}"));
+            }
+            else
+            {
+                yield return (workload.Resource!, ManifestCheck.Pass(workload.Resource!.Root, $"{workload.Name}: ingress from outside the cluster is limited"));
+            }
+        }
+    }
+
+    private static IEnumerable<(ManifestResource, CheckOutcome)> EgressToInternet(IReadOnlyList<ManifestResource> set)
+    {
+        var analyzer = AnalyzerFor(set);
+        // Cut the destination partition at the private ranges too, so every piece is wholly public or private.
+        var pieces = IpBlock.Partition(analyzer.DestinationRanges.Concat(PrivateRanges))
+            .Where(r => !PrivateRanges.Any(p => p.Contains(r)))
+            .ToList();
+        foreach (var workload in analyzer.Model.Workloads)
+        {
+            var open = pieces.Select(r => (Range: r, Decision: analyzer.Egress(workload, null, r))).FirstOrDefault(p => !p.Decision.Allowed.IsEmpty);
+            if (open.Decision is { } decision)
+            {
+                var why = decision.Isolated
+                    ? "allowed by " + string.Join(", ", decision.Matches.Select(m => $"{m.Policy.Name} egress rule #{m.Rule.Index + 1}").Distinct(StringComparer.Ordinal))
+                    : "no NetworkPolicy isolates its egress";
+                yield return (workload.Resource!, ManifestCheck.Fail(workload.Resource!.Root, $"{workload.Name}: may connect to {IpRange.Format(open.Range.First)}-{IpRange.Format(open.Range.Last)} ({decision.Allowed}); {why}"));
+            }
+            else
+            {
+                yield return (workload.Resource!, ManifestCheck.Pass(workload.Resource!.Root, $"{workload.Name}: no public address is reachable"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// checkov's CKV2_K8S_6: every Pod, and every workload's pod template, needs a NetworkPolicy whose podSelector
+    /// selects it. Judged per manifest (not per grouped workload), named with checkov's graph id for templates.
+    /// </summary>
+    private static IEnumerable<(ManifestResource, CheckOutcome)> PodNotSelected(IReadOnlyList<ManifestResource> set)
+    {
+        var policies = set.Where(r => r.Kind == "NetworkPolicy").Select(NetworkModel.ReadPolicy).OfType<NetpolPolicy>().ToList();
+        foreach (var resource in set)
+        {
+            if (resource.Workload is not { } workload)
+            {
+                continue;
+            }
+            var ns = resource.Namespace ?? "default";
+            var labels = LabelSelector.Labels(workload.PodMetadata?.Map("labels"));
+            var target = resource.Kind == "Pod" ? resource : resource with { CheckovGraphId = TemplateId(resource, ns, labels) };
+            var selecting = policies.FirstOrDefault(p => p.Namespace == ns && p.PodSelector.Matches(labels));
+            yield return selecting is null
+                ? (target, ManifestCheck.Fail(workload.PodMetadata ?? resource.Root, $"no NetworkPolicy in namespace {ns} selects pods labelled {{{string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"))}}}"))
+                : (target, ManifestCheck.Pass(workload.PodMetadata ?? resource.Root, $"selected by NetworkPolicy {selecting.Name}"));
+        }
+    }
+
+    /// <summary>checkov's vertex id for a workload's pod template: <c>Pod.namespace.workload.key-value...</c>.</summary>
+    private static string TemplateId(ManifestResource resource, string ns, IReadOnlyDictionary<string, string> labels) =>
+        string.Join('.', new[] { "Pod", ns, resource.Name ?? string.Empty }.Concat(labels.Select(l => $"{l.Key}-{l.Value}")));
+}
