@@ -13,6 +13,9 @@ public sealed record CheckOutcome(bool Failed, YamlNode? At, string Evidence);
 /// </summary>
 public sealed record ManifestCheck(CheckInfo Info, string? CheckovId, Func<ManifestResource, CheckOutcome?> Judge)
 {
+    /// <summary>Set on a <see cref="ClusterCheck"/>'s catalog entry: the scanner runs that check over the whole set instead.</summary>
+    public ClusterCheck? Cluster { get; init; }
+
     public static CheckOutcome Fail(YamlNode? at, string evidence) => new(true, at, evidence);
 
     public static CheckOutcome Pass(YamlNode? at, string evidence) => new(false, at, evidence);

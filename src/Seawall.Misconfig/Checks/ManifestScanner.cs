@@ -18,14 +18,27 @@ public static class ManifestScanner
 {
     public static IEnumerable<CheckResult> Run(IEnumerable<ManifestResource> resources, IReadOnlyList<ManifestCheck> checks)
     {
-        foreach (var resource in resources)
+        var set = resources as IReadOnlyList<ManifestResource> ?? [.. resources];
+        foreach (var resource in set)
         {
             foreach (var check in checks)
             {
+                if (check.Cluster is not null)
+                {
+                    continue;
+                }
                 if (check.Judge(resource) is { } outcome)
                 {
                     yield return new CheckResult(check, resource, outcome);
                 }
+            }
+        }
+        // Checks across objects (RBAC, NetworkPolicy) see the whole set once.
+        foreach (var cluster in checks.Select(c => c.Cluster).OfType<ClusterCheck>())
+        {
+            foreach (var result in cluster.Judge(set))
+            {
+                yield return result;
             }
         }
     }
