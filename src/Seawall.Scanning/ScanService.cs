@@ -138,7 +138,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     /// `seawall config PATHS...`: Kubernetes manifests in files and directories, judged by the manifest check
     /// catalog. One result per file; a file that cannot be read is a warning and the others are still scanned.
     /// </summary>
-    public Task<ScanReport> ScanConfigAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    public Task<ScanReport> ScanConfigAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken, Seawall.Misconfig.Rbac.RbacQuery? rbacQuery = null)
     {
         var set = ManifestLoader.Load(paths, cancellationToken);
         var results = ManifestScanner.Run(set.Resources, ManifestCheckCatalog.All)
@@ -151,6 +151,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         {
             Artifact = new ArtifactInfo(string.Join(' ', paths), ArtifactType.Config),
             Results = results,
+            Rbac = Seawall.Misconfig.Rbac.RbacReport.Summarize(set.Resources, rbacQuery),
             Warnings = set.Warnings,
         });
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Seawall.Misconfig.Rbac;
 
 namespace Seawall.Cli.Commands;
 
@@ -9,10 +10,27 @@ internal static class ConfigCommand
     {
         var common = new CommonOptions();
         var paths = new Argument<string[]>("paths") { Description = "Manifest files or directories (.yaml, .yml, .json; rendered Helm and Kustomize output)", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("config", "Check Kubernetes manifests for misconfigurations") { paths };
+        var rbacQuery = new Option<string?>("--rbac-query") { Description = "List who can: \"VERB RESOURCE[.GROUP][/SUB] [-n NS | --all-namespaces]\", e.g. \"get secrets -n prod\"" };
+        var command = new Command("config", "Check Kubernetes manifests for misconfigurations") { paths, rbacQuery };
         common.AddTo(command);
-        command.SetAction((parse, ct) => ScanRunner.RunAsync(parse, common,
-            (service, _, token) => service.ScanConfigAsync(parse.GetValue(paths)!, token), ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            RbacQuery? query = null;
+            if (parse.GetValue(rbacQuery) is { } text)
+            {
+                try
+                {
+                    query = RbacQuery.Parse(text);
+                }
+                catch (FormatException ex)
+                {
+                    await System.Console.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                    return ExitCodes.Usage;
+                }
+            }
+            return await ScanRunner.RunAsync(parse, common,
+                (service, _, token) => service.ScanConfigAsync(parse.GetValue(paths)!, token, query), ct).ConfigureAwait(false);
+        });
         return command;
     }
 }

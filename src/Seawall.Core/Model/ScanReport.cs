@@ -61,6 +61,8 @@ public sealed record ScanReport
     public IReadOnlyList<ScanResult> Results { get; init; } = [];
     /// <summary>The summary of a containers audit (`seawall containers`, `seawall host --containers`).</summary>
     public ContainerOverview? Containers { get; init; }
+    /// <summary>Who can do what, from the RBAC objects of a config scan (`seawall config`).</summary>
+    public RbacSummary? Rbac { get; init; }
     /// <summary>Non-fatal problems met during the scan (a skipped file, a link out of the root).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -108,6 +108,10 @@ public sealed class JsonReportWriter : IReportWriter
         {
             WriteOverview(w, overview);
         }
+        if (report.Rbac is { } rbac)
+        {
+            RbacSection.WriteJson(w, rbac);
+        }
         if (report.Warnings.Count > 0)
         {
             WriteStrings(w, "warnings", report.Warnings);

@@ -73,6 +73,10 @@ public sealed class TableReportWriter : IReportWriter
                 sb.Append("  ").Append(path).Append(": ").Append(names.Count.ToString(CultureInfo.InvariantCulture)).Append(" (").Append(Truncate(string.Join(", ", names), 80)).Append(")\n");
             }
         }
+        if (report.Rbac is { } rbac)
+        {
+            RbacSection.AppendText(sb, rbac);
+        }
         if (report.Artifact.Layers.Count > 0)
         {
             sb.Append("\nLayers\n");
