@@ -157,7 +157,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     /// catalog, and Dockerfiles, judged by the Dockerfile catalog. One result per file; a file that cannot be read is a
     /// warning and the others are still scanned.
     /// </summary>
-    public Task<ScanReport> ScanConfigAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    public Task<ScanReport> ScanConfigAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken, Seawall.Misconfig.Rbac.RbacQuery? rbacQuery = null)
     {
         var set = ManifestLoader.Load(paths, cancellationToken);
         var results = ManifestScanner.Run(set.Resources, ManifestCheckCatalog.All)
@@ -178,6 +178,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             Results = results,
             Warnings = [.. set.Warnings, .. dockerfiles.Warnings],
             Reachability = Seawall.Misconfig.NetworkPolicy.ReachabilityReport.For(set.Resources),
+            Rbac = Seawall.Misconfig.Rbac.RbacReport.Summarize(set.Resources, rbacQuery),
         });
     }
 

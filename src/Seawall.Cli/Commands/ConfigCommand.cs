@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Seawall.Misconfig.Manifests;
 using Seawall.Misconfig.NetworkPolicy;
+using Seawall.Misconfig.Rbac;
 
 namespace Seawall.Cli.Commands;
 
@@ -13,14 +14,33 @@ internal static class ConfigCommand
         var compliance = new ComplianceOption();
         var paths = new Argument<string[]>("paths") { Description = "Manifest files or directories (.yaml, .yml, .json; rendered Helm and Kustomize output) and Dockerfiles (Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile)", Arity = ArgumentArity.OneOrMore };
         var netpolQuery = new Option<string?>("--netpol-query") { Description = "Is a connection allowed, and by which policies: \"SRC -> DST[:PORT[/TCP|UDP|SCTP]]\", sides as NS/LABEL=VALUE, NS/NAME[Kind] or an IPv4 address" };
-        var command = new Command("config", "Check Kubernetes manifests and Dockerfiles for misconfigurations") { paths };
+        var rbacQuery = new Option<string?>("--rbac-query") { Description = "List who can: \"VERB RESOURCE[.GROUP][/SUB] [-n NS | --all-namespaces]\", e.g. \"get secrets -n prod\"" };
+        var command = new Command("config", "Check Kubernetes manifests and Dockerfiles for misconfigurations") { paths, rbacQuery };
         command.Options.Add(netpolQuery);
         common.AddTo(command);
         compliance.AddTo(command);
-        command.SetAction((parse, ct) => parse.GetValue(netpolQuery) is { } query
-            ? AnswerNetpolQueryAsync(parse.GetValue(paths)!, query, ct)
-            : ScanRunner.RunAsync(parse, common,
-            (service, _, token) => service.ScanConfigAsync(parse.GetValue(paths)!, token), ct, compliance));
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(netpolQuery) is { } connection)
+            {
+                return await AnswerNetpolQueryAsync(parse.GetValue(paths)!, connection, ct).ConfigureAwait(false);
+            }
+            RbacQuery? query = null;
+            if (parse.GetValue(rbacQuery) is { } text)
+            {
+                try
+                {
+                    query = RbacQuery.Parse(text);
+                }
+                catch (FormatException ex)
+                {
+                    await System.Console.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                    return ExitCodes.Usage;
+                }
+            }
+            return await ScanRunner.RunAsync(parse, common,
+                (service, _, token) => service.ScanConfigAsync(parse.GetValue(paths)!, token, query), ct, compliance).ConfigureAwait(false);
+        });
         return command;
     }
 

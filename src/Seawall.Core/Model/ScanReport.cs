@@ -65,6 +65,8 @@ public sealed record ScanReport
     public ComplianceSummary? Compliance { get; init; }
     /// <summary>The image's (or root file system's) attack surface, when --scanners has misconfig.</summary>
     public AttackSurface? AttackSurface { get; init; }
+    /// <summary>Who can do what, from the RBAC objects of a config scan (`seawall config`).</summary>
+    public RbacSummary? Rbac { get; init; }
     /// <summary>Non-fatal problems met during the scan (a skipped file, a link out of the root).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>Allowed connections between the manifests' workloads (`seawall config`); null for other scans.</summary>

@@ -99,7 +99,7 @@ internal static partial class HostAndConfinementChecks
         yield return Spots(Info("k8s-exposed-service", "Do not expose Services through LoadBalancer or NodePort", Severity.Medium,
             "A LoadBalancer or NodePort Service opens the workload on every node or on an external address, outside any Ingress or gateway policy.",
             "Use type ClusterIP behind an Ingress or Gateway, or restrict loadBalancerSourceRanges.",
-            ["kube-linter:exposed-services", "NSA/CISA:network-separation"]),
+            ["kube-linter:exposed-services", "NSA/CISA:network-policies"]),
             null, r => r.Kind != "Service" ? null
                 : r.Root.Map("spec")?.Text("type") is "LoadBalancer" or "NodePort" ? [Fail(r.Root.Map("spec")!["type"], $"type {r.Root.Map("spec")!.Text("type")}")] : [],
             "not exposed outside the cluster");

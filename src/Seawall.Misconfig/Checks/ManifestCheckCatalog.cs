@@ -8,10 +8,10 @@ public static class ManifestCheckCatalog
 {
     public static IReadOnlyList<ManifestCheck> All { get; } = [.. WorkloadChecks.All(), .. ResourceChecks.All(), .. IngressAndRbacChecks.All(), .. ControlPlaneChecks.All(),
         .. HostAndConfinementChecks.All(), .. KubeLinterChecks.All(), .. KubeLinterObjectChecks.All(),
-        .. NetworkPolicy.NetworkPolicyChecks.All().Select(c => c.Entry)];
+        .. NetworkPolicy.NetworkPolicyChecks.All().Select(c => c.Entry),
+        .. Rbac.RbacChecks.All().Select(c => c.Entry)];
 
     private const string Psp = "PodSecurityPolicy was removed in Kubernetes 1.25; the same property is checked on the workloads themselves.";
-    private const string Later = "Not implemented yet: planned with the RBAC / NetworkPolicy part of issue 7.";
 
     public static IReadOnlyList<SkippedPeerCheck> NotImplemented { get; } =
     [
@@ -28,7 +28,6 @@ public static class ManifestCheckCatalog
         new("CKV_K8S_34", "Tiller deployed", "Tiller (Helm 2) has been unsupported since 2020; its images are matched by k8s-risky-component (by image, not checkov's label heuristics)."),
         new("CKV_K8S_44", "Tiller service", "As CKV_K8S_34: Helm 2 only."),
         new("CKV_K8S_45", "Tiller listener", "As CKV_K8S_34: Helm 2 only."),
-        new("CKV2_K8S_1..5", "graph checks (RBAC bindings)", Later),
     ];
 
     /// <summary>Where a check knowingly decides differently from checkov's own tests.</summary>

@@ -116,6 +116,10 @@ public sealed class JsonReportWriter : IReportWriter
         {
             WriteAttackSurface(w, surface);
         }
+        if (report.Rbac is { } rbac)
+        {
+            RbacSection.WriteJson(w, rbac);
+        }
         if (report.Warnings.Count > 0)
         {
             WriteStrings(w, "warnings", report.Warnings);

@@ -98,6 +98,10 @@ public sealed class TableReportWriter : IReportWriter
                 sb.Append("  ... ").Append((reachability.Count - rows.Count).ToString(CultureInfo.InvariantCulture)).Append(" more\n");
             }
         }
+        if (report.Rbac is { } rbac)
+        {
+            RbacSection.AppendText(sb, rbac);
+        }
         if (report.Artifact.Layers.Count > 0)
         {
             sb.Append("\nLayers\n");

@@ -63,7 +63,8 @@ public sealed class ComplianceTests
 
         var privileged = Control(report, "5.2.2");
         Assert.Equal("Minimize the admission of privileged containers", privileged.Title);
-        Assert.Equal(["k8s-privileged"], privileged.Checks);
+        // The OpenShift SCC check maps here too; it judges SecurityContextConstraints only, so the pods count once.
+        Assert.Equal(["k8s-privileged", "k8s-scc-privileged"], privileged.Checks);
         Assert.Equal((1, 1, ComplianceStatus.Fail), (privileged.Pass, privileged.Fail, privileged.Status));
         var hostPid = Control(report, "5.2.3");
         Assert.Equal((1, 1, ComplianceStatus.Fail), (hostPid.Pass, hostPid.Fail, hostPid.Status));
@@ -98,8 +99,10 @@ public sealed class ComplianceTests
         Assert.Contains("k8s-privileged", nonRoot.Checks);
         Assert.Contains("k8s-run-as-non-root", nonRoot.Checks);
         Assert.Contains("k8s-allow-privilege-escalation", nonRoot.Checks);
-        // The bad pod fails privileged, allowPrivilegeEscalation (unset) and runAsNonRoot; the good one passes all three.
-        Assert.Equal((3, 3, ComplianceStatus.Fail), (nonRoot.Pass, nonRoot.Fail, nonRoot.Status));
+        Assert.Contains("k8s-run-as-root-group", nonRoot.Checks);
+        // The bad pod fails privileged, allowPrivilegeEscalation (unset) and runAsNonRoot; the good one passes all three;
+        // neither runs as group 0, so the root-group check passes on both.
+        Assert.Equal((5, 3, ComplianceStatus.Fail), (nonRoot.Pass, nonRoot.Fail, nonRoot.Status));
         var immutable = Control(report, "immutable-filesystem");
         Assert.Equal((1, 1), (immutable.Pass, immutable.Fail));
         Assert.Equal(ComplianceStatus.NotChecked, Control(report, "cloud-infrastructure").Status);
@@ -242,7 +245,7 @@ public sealed class ComplianceTests
 
         Assert.Contains("\nCompliance: CIS Kubernetes Benchmark v1.9.0", text, StringComparison.Ordinal);
         var row = Assert.Single(text.Split('\n'), l => l.StartsWith("5.2.2 ", StringComparison.Ordinal));
-        Assert.Matches(@"^5\.2\.2\s+fail\s+1\s+1\s+Minimize the admission of privileged containers\s+k8s-privileged$", row);
+        Assert.Matches(@"^5\.2\.2\s+fail\s+1\s+1\s+Minimize the admission of privileged containers\s+k8s-privileged, k8s-scc-privileged$", row);
         Assert.Contains(text.Split('\n'), l => l.StartsWith("5.2.1 ", StringComparison.Ordinal) && l.Contains("not checked", StringComparison.Ordinal));
     }
 }

@@ -1,0 +1,175 @@
+using Seawall.Misconfig.Manifests;
+
+namespace Seawall.Misconfig.Rbac;
+
+/// <summary>
+/// Who can do what in a set of manifests: the roles (input ones first, then the built-in ones), their aggregation,
+/// and every binding with the rules it grants. Built once per scan; pure.
+/// </summary>
+public sealed class RbacGraph
+{
+    /// <summary>Resources that exist only at cluster scope: a RoleBinding cannot grant them (its namespace has none).</summary>
+    private static readonly HashSet<string> ClusterScoped = new(StringComparer.Ordinal)
+    {
+        "nodes", "persistentvolumes", "clusterrolebindings", "storageclasses", "customresourcedefinitions",
+        "certificatesigningrequests", "validatingwebhookconfigurations", "mutatingwebhookconfigurations", "priorityclasses",
+        "csidrivers", "csinodes", "runtimeclasses", "apiservices", "tokenreviews", "subjectaccessreviews",
+        "selfsubjectaccessreviews", "selfsubjectrulesreviews", "selfsubjectreviews", "ingressclasses", "volumeattachments",
+        "podsecuritypolicies", "signers", "users", "groups", "uids", "userextras",
+        // Not clusterroles: bind and escalate on them are asked in the namespace of the RoleBinding being written.
+    };
+
+    private readonly Dictionary<(string Kind, string? Namespace, string Name), RbacRole> roles = [];
+    private readonly Dictionary<RbacRole, IReadOnlyList<PolicyRule>> effective = new(ReferenceEqualityComparer.Instance);
+
+    public IReadOnlyList<RbacBinding> Bindings { get; }
+
+    /// <summary>Roles and ClusterRoles defined in the input (built-in ones are known but not listed here).</summary>
+    public IReadOnlyList<RbacRole> InputRoles { get; }
+
+    public RbacGraph(IEnumerable<ManifestResource> resources)
+    {
+        var input = new List<RbacRole>();
+        var bindings = new List<RbacBinding>();
+        foreach (var resource in resources)
+        {
+            if (resource.Kind is "Role" or "ClusterRole" && resource.Name is not null)
+            {
+                var role = RbacRole.From(resource);
+                input.Add(role);
+                roles[(role.Kind, role.Namespace, role.Name)] = role; // a later definition wins, as a later apply would
+            }
+            else if (RbacBinding.From(resource) is { } binding)
+            {
+                bindings.Add(binding);
+            }
+        }
+        foreach (var builtIn in BootstrapRoles.All)
+        {
+            roles.TryAdd((builtIn.Kind, null, builtIn.Name), builtIn);
+        }
+        InputRoles = input;
+        Bindings = bindings;
+    }
+
+    public static bool IsClusterScoped(string resource) => ClusterScoped.Contains(resource.Split('/')[0]);
+
+    /// <summary>The role a binding names: a Role in the binding's namespace or a ClusterRole; null when unknown.</summary>
+    public RbacRole? RoleOf(RbacBinding binding) => binding.RoleKind switch
+    {
+        "ClusterRole" => roles.GetValueOrDefault(("ClusterRole", null, binding.RoleName)),
+        "Role" when !binding.IsCluster => roles.GetValueOrDefault(("Role", binding.Scope, binding.RoleName)),
+        _ => null, // a ClusterRoleBinding cannot name a Role
+    };
+
+    /// <summary>
+    /// A role's rules as the API server enforces them: an aggregated ClusterRole has the rules of every ClusterRole
+    /// its selectors match (the aggregation controller replaces its own), followed transitively.
+    /// </summary>
+    public IReadOnlyList<PolicyRule> RulesOf(RbacRole role) => RulesOf(role, new HashSet<RbacRole>(ReferenceEqualityComparer.Instance));
+
+    private IReadOnlyList<PolicyRule> RulesOf(RbacRole role, HashSet<RbacRole> visiting)
+    {
+        if (role.AggregationSelectors is not { } selectors)
+        {
+            return role.Rules;
+        }
+        if (effective.TryGetValue(role, out var known))
+        {
+            return known;
+        }
+        if (!visiting.Add(role))
+        {
+            return []; // an aggregation cycle adds nothing beyond what the other roles give
+        }
+        var rules = new List<PolicyRule>();
+        foreach (var other in roles.Values.Where(r => r.IsCluster && !ReferenceEquals(r, role) && selectors.Any(s => s.Matches(r.Labels))).OrderBy(r => r.Name, StringComparer.Ordinal))
+        {
+            foreach (var rule in RulesOf(other, visiting))
+            {
+                if (!rules.Contains(rule))
+                {
+                    rules.Add(rule);
+                }
+            }
+        }
+        visiting.Remove(role);
+        effective[role] = rules;
+        return rules;
+    }
+
+    /// <summary>
+    /// The rules a binding grants, with where they apply. Through a RoleBinding, a ClusterRole's non-resource URLs and
+    /// cluster-scoped resources grant nothing.
+    /// </summary>
+    public IEnumerable<Grant> GrantsOf(RbacBinding binding)
+    {
+        if (RoleOf(binding) is not { } role)
+        {
+            yield break;
+        }
+        foreach (var rule in RulesOf(role))
+        {
+            if (!binding.IsCluster)
+            {
+                if (rule.Resources.Count == 0 || rule.Resources.All(IsClusterScoped))
+                {
+                    continue;
+                }
+            }
+            yield return new Grant(binding, role, rule);
+        }
+    }
+
+    /// <summary>Every binding and the rule in it that allows <paramref name="request"/>, in binding order.</summary>
+    public IEnumerable<(Grant Grant, RbacSubject Subject)> WhoCan(RbacRequest request)
+    {
+        foreach (var binding in Bindings)
+        {
+            // A namespaced grant answers only a request in its namespace; a request for all namespaces or a cluster
+            // object needs a ClusterRoleBinding.
+            if (!binding.IsCluster && (request.Namespace != binding.Scope || request.NonResourcePath is not null || IsClusterScoped(request.Resource)))
+            {
+                continue;
+            }
+            // A rule for every name answers first; one limited to resourceNames still answers, for those names only.
+            var grants = GrantsOf(binding).ToList();
+            if ((grants.FirstOrDefault(g => g.Rule.Allows(request))
+                ?? grants.FirstOrDefault(g => request.Name is null && g.Rule.ResourceNames.Count > 0 && g.Rule.Allows(request with { Name = g.Rule.ResourceNames[0] }))) is { } grant)
+            {
+                foreach (var subject in binding.Subjects)
+                {
+                    yield return (grant, subject);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every right of every subject, expanded rule by rule (verb x group x resource).</summary>
+    public IEnumerable<Permission> Permissions()
+    {
+        foreach (var binding in Bindings)
+        {
+            foreach (var grant in GrantsOf(binding))
+            {
+                foreach (var subject in binding.Subjects)
+                {
+                    foreach (var verb in grant.Rule.Verbs)
+                    {
+                        foreach (var url in binding.IsCluster ? grant.Rule.NonResourceUrls : [])
+                        {
+                            yield return new Permission(string.Empty, string.Empty, verb, null, [], url, subject, binding, grant.Role);
+                        }
+                        foreach (var group in grant.Rule.ApiGroups)
+                        {
+                            foreach (var resource in grant.Rule.Resources.Where(r => binding.IsCluster || !IsClusterScoped(r)))
+                            {
+                                yield return new Permission(group, resource, verb, grant.Namespace, grant.Rule.ResourceNames, null, subject, binding, grant.Role);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
