@@ -172,12 +172,13 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             .Where(f => options.IncludePassed || f.Status is FindingStatus.Fail or FindingStatus.Warn)
             .GroupBy(f => f.Location!.Path!, StringComparer.Ordinal)
             .Select(g => new ScanResult { Target = g.Key, Class = ResultClass.Config, Type = "dockerfile", Findings = [.. g] }));
+        var reachability = Seawall.Misconfig.NetworkPolicy.ReachabilityReport.For(set.Resources, out var reachabilitySkipped);
         return Task.FromResult(new ScanReport
         {
             Artifact = new ArtifactInfo(string.Join(' ', paths), ArtifactType.Config),
             Results = results,
-            Warnings = [.. set.Warnings, .. dockerfiles.Warnings],
-            Reachability = Seawall.Misconfig.NetworkPolicy.ReachabilityReport.For(set.Resources),
+            Warnings = [.. set.Warnings, .. dockerfiles.Warnings, .. reachabilitySkipped is null ? Array.Empty<string>() : [reachabilitySkipped]],
+            Reachability = reachability,
             Rbac = Seawall.Misconfig.Rbac.RbacReport.Summarize(set.Resources, rbacQuery),
         });
     }

@@ -118,6 +118,19 @@ public sealed class NetworkPolicyCheckTests
         return [.. ManifestScanner.Run(Load(yaml), [check])];
     }
 
+    /// <summary>The pair list is quadratic: past the cap it is left out, and the reason is said, never a silent empty list.</summary>
+    [Fact]
+    public void Reachability_list_is_capped_with_a_reason()
+    {
+        var yaml = string.Join("---\n", Enumerable.Range(0, ReachabilityReport.MaxWorkloads + 1).Select(i =>
+            $"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w{i}, namespace: ns}}\nspec:\n  selector: {{matchLabels: {{app: w{i}}}}}\n" +
+            $"  template:\n    metadata: {{labels: {{app: w{i}}}}}\n    spec:\n      containers: [{{name: c, image: 'x:1'}}]\n"));
+        Assert.Empty(ReachabilityReport.For(Load(yaml), out var skipped));
+        Assert.Contains("1,001 workloads", skipped, StringComparison.Ordinal);
+        Assert.NotEmpty(ReachabilityReport.For(Load(yaml.Split("---\n")[0] + "---\n" + yaml.Split("---\n")[1]), out var none));
+        Assert.Null(none);
+    }
+
     internal static List<ManifestResource> Load(string yaml)
     {
         var resources = new List<ManifestResource>();
