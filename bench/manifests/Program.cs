@@ -59,6 +59,21 @@ var (findings, resources) = Run(texts, judge: true);
 clock.Stop();
 var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
 Console.WriteLine($"workload manifests: {resources:N0} in {clock.Elapsed.TotalSeconds:F2} s wall = {resources / clock.Elapsed.TotalSeconds:N0}/s; CPU {cpuSeconds:F2} s = {resources / cpuSeconds:N0}/s on one core ({findings:N0} results, {ManifestCheckCatalog.All.Count} checks)");
+// One scan of many manifests: cluster checks (NetworkPolicy, RBAC, object references) see the whole set once.
+foreach (var size in new[] { 1_000, count })
+{
+    var batch = texts.Take(size).ToList();
+    cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var set = new List<ManifestResource>(batch.Count);
+    var batchWarnings = new List<string>();
+    foreach (var text in batch)
+    {
+        ManifestLoader.LoadText("bench.yaml", text, set, batchWarnings);
+    }
+    var judged = ManifestScanner.Run(set, ManifestCheckCatalog.All).Count();
+    var batchSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    Console.WriteLine($"  one scan of {batch.Count:N0} manifests: CPU {batchSeconds:F2} s = {batch.Count / batchSeconds:N0}/s ({judged:N0} results)");
+}
 cpu = Process.GetCurrentProcess().TotalProcessorTime;
 Run(texts, judge: false);
 var parseSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;

@@ -20,6 +20,8 @@ internal static class KubeLinterObjectChecks
         "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "ReplicationController", "DeploymentConfig",
     };
 
+    private static readonly string[] Scalers = ["HorizontalPodAutoscaler", "ScaledObject"];
+
     /// <summary>Kinds whose spec.replicas is a replica count.</summary>
     private static readonly HashSet<string> Replicated = new(StringComparer.Ordinal)
     {
@@ -149,7 +151,7 @@ internal static class KubeLinterObjectChecks
         {
             return null;
         }
-        var owners = r.Neighbours.Where(n => PodOwners.Contains(n.Kind)).ToList();
+        var owners = r.NeighboursOfKinds(PodOwners).ToList();
         if (owners.Count == 0)
         {
             return null; // the workloads are deployed by something else
@@ -166,7 +168,7 @@ internal static class KubeLinterObjectChecks
         }
         var at = w.PodSpec["serviceAccountName"] ?? w.PodSpec["serviceAccount"];
         var name = w.PodSpec.Text("serviceAccountName") ?? w.PodSpec.Text("serviceAccount");
-        var accounts = r.Neighbours.Where(n => n.Kind == "ServiceAccount").ToList();
+        var accounts = r.NeighboursOfKind("ServiceAccount").ToList();
         if (name is null or "" or "default" || accounts.Count == 0)
         {
             return accounts.Count == 0 ? null : [];
@@ -191,7 +193,7 @@ internal static class KubeLinterObjectChecks
                     {
                         continue;
                     }
-                    var objects = r.Neighbours.Where(n => n.Kind == kind).ToList();
+                    var objects = r.NeighboursOfKind(kind).ToList();
                     if (objects.Count == 0)
                     {
                         continue; // this kind is managed outside the scan (sealed or external secrets, another chart)
@@ -219,8 +221,8 @@ internal static class KubeLinterObjectChecks
             return null;
         }
         var kind = target.Text("kind");
-        var candidates = r.Neighbours.Where(n => n.Kind == kind).ToList();
-        if (candidates.Count == 0 && !r.Neighbours.Any(n => PodOwners.Contains(n.Kind)))
+        var candidates = r.NeighboursOfKind(kind).ToList();
+        if (candidates.Count == 0 && !r.HasNeighbourOfKinds(PodOwners))
         {
             return null;
         }
@@ -233,8 +235,8 @@ internal static class KubeLinterObjectChecks
         {
             return null;
         }
-        var services = r.Neighbours.Where(n => n.Kind == "Service" && Ns(n) == Ns(r)).ToList();
-        if (!r.Neighbours.Any(n => n.Kind == "Service"))
+        var services = r.NeighboursOfKind("Service").Where(n => Ns(n) == Ns(r)).ToList();
+        if (!r.HasNeighbourOfKind("Service"))
         {
             return null;
         }
@@ -275,7 +277,7 @@ internal static class KubeLinterObjectChecks
     /// <summary>The minimum replicas an autoscaler (HPA or KEDA ScaledObject) of the scan keeps the workload at, or null.</summary>
     private static long? ScaledMinimum(ManifestResource workload)
     {
-        foreach (var scaler in workload.Neighbours.Where(n => n.Kind is "HorizontalPodAutoscaler" or "ScaledObject" && Ns(n) == Ns(workload)))
+        foreach (var scaler in workload.NeighboursOfKinds(Scalers).Where(n => Ns(n) == Ns(workload)))
         {
             var spec = scaler.Root.Map("spec");
             var target = spec?.Map("scaleTargetRef");
@@ -303,7 +305,7 @@ internal static class KubeLinterObjectChecks
         }
         var selector = spec.Map("selector");
         var failures = new List<CheckOutcome>();
-        foreach (var workload in r.Neighbours.Where(n => Replicated.Contains(n.Kind) && Ns(n) == Ns(r)))
+        foreach (var workload in r.NeighboursOfKinds(Replicated).Where(n => Ns(n) == Ns(r)))
         {
             var workloadSelector = workload.Root.Map("spec")?.Map("selector")?.Map("matchLabels");
             if (selector is null || !(Selects(selector, PodLabels(workload)) || (workloadSelector is not null && Selects(selector, workloadSelector))))
