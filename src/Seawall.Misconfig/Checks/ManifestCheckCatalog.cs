@@ -7,28 +7,11 @@ public sealed record SkippedPeerCheck(string Id, string Title, string Reason);
 public static class ManifestCheckCatalog
 {
     public static IReadOnlyList<ManifestCheck> All { get; } = [.. WorkloadChecks.All(), .. ResourceChecks.All(), .. IngressAndRbacChecks.All(), .. ControlPlaneChecks.All(),
-        .. HostAndConfinementChecks.All(), .. KubeLinterChecks.All(), .. KubeLinterObjectChecks.All(),
+        .. HostAndConfinementChecks.All(), .. PspAndTillerChecks.All(), .. KubeLinterChecks.All(), .. KubeLinterObjectChecks.All(),
         .. NetworkPolicy.NetworkPolicyChecks.All().Select(c => c.Entry),
         .. Rbac.RbacChecks.All().Select(c => c.Entry)];
 
-    private const string Psp = "PodSecurityPolicy was removed in Kubernetes 1.25; the same property is checked on the workloads themselves.";
-
-    public static IReadOnlyList<SkippedPeerCheck> NotImplemented { get; } =
-    [
-        new("CKV_K8S_1", "PSP: hostPID", Psp),
-        new("CKV_K8S_2", "PSP: privileged", Psp),
-        new("CKV_K8S_3", "PSP: hostIPC", Psp),
-        new("CKV_K8S_4", "PSP: hostNetwork", Psp),
-        new("CKV_K8S_5", "PSP: allowPrivilegeEscalation", Psp),
-        new("CKV_K8S_6", "PSP: root containers", Psp),
-        new("CKV_K8S_7", "PSP: drop capabilities", Psp),
-        new("CKV_K8S_24", "PSP: allowed capabilities", Psp),
-        new("CKV_K8S_32", "PSP: seccomp", Psp),
-        new("CKV_K8S_36", "PSP: minimize capabilities", Psp),
-        new("CKV_K8S_34", "Tiller deployed", "Tiller (Helm 2) has been unsupported since 2020; its images are matched by k8s-risky-component (by image, not checkov's label heuristics)."),
-        new("CKV_K8S_44", "Tiller service", "As CKV_K8S_34: Helm 2 only."),
-        new("CKV_K8S_45", "Tiller listener", "As CKV_K8S_34: Helm 2 only."),
-    ];
+    public static IReadOnlyList<SkippedPeerCheck> NotImplemented { get; } = [];
 
     /// <summary>Where a check knowingly decides differently from checkov's own tests.</summary>
     public static IReadOnlyList<SkippedPeerCheck> JudgedDifferently { get; } =

@@ -63,13 +63,13 @@ public sealed class ComplianceTests
 
         var privileged = Control(report, "5.2.2");
         Assert.Equal("Minimize the admission of privileged containers", privileged.Title);
-        // The OpenShift SCC check maps here too; it judges SecurityContextConstraints only, so the pods count once.
-        Assert.Equal(["k8s-privileged", "k8s-scc-privileged"], privileged.Checks);
+        // The PodSecurityPolicy and OpenShift SCC checks map here too; they judge their own kinds only, so the pods count once.
+        Assert.Equal(["k8s-privileged", "k8s-psp-privileged", "k8s-scc-privileged"], privileged.Checks);
         Assert.Equal((1, 1, ComplianceStatus.Fail), (privileged.Pass, privileged.Fail, privileged.Status));
         var hostPid = Control(report, "5.2.3");
         Assert.Equal((1, 1, ComplianceStatus.Fail), (hostPid.Pass, hostPid.Fail, hostPid.Status));
         var netRaw = Control(report, "5.2.8");
-        Assert.Equal(["k8s-drop-net-raw"], netRaw.Checks);
+        Assert.Equal(["k8s-drop-net-raw", "k8s-psp-net-raw"], netRaw.Checks);
         Assert.Equal((1, 1), (netRaw.Pass, netRaw.Fail));
         // Neither pod adds a capability: the control passes on both.
         var added = Control(report, "5.2.9");
@@ -245,7 +245,7 @@ public sealed class ComplianceTests
 
         Assert.Contains("\nCompliance: CIS Kubernetes Benchmark v1.9.0", text, StringComparison.Ordinal);
         var row = Assert.Single(text.Split('\n'), l => l.StartsWith("5.2.2 ", StringComparison.Ordinal));
-        Assert.Matches(@"^5\.2\.2\s+fail\s+1\s+1\s+Minimize the admission of privileged containers\s+k8s-privileged, k8s-scc-privileged$", row);
+        Assert.Matches(@"^5\.2\.2\s+fail\s+1\s+1\s+Minimize the admission of privileged containers\s+k8s-privileged, k8s-psp-privileged, k8s-scc-privileged$", row);
         Assert.Contains(text.Split('\n'), l => l.StartsWith("5.2.1 ", StringComparison.Ordinal) && l.Contains("not checked", StringComparison.Ordinal));
     }
 }

@@ -14,7 +14,7 @@ namespace Seawall.Tests.Misconfig;
 public sealed class CheckovSuiteTests(ITestOutputHelper output)
 {
     /// <summary>The agreement reached when this floor was set; raise it as checks are added.</summary>
-    private const int AgreeingFloor = 103;
+    private const int AgreeingFloor = 116;
 
     [Fact]
     public void Seawall_agrees_with_checkovs_own_expectations()

@@ -110,7 +110,7 @@ public sealed class ManifestCheckTests
     public void Every_check_has_a_firing_fixture()
     {
         // The control-plane flag rules have their own table of broken static-pod commands.
-        var covered = Firing.Concat(ControlPlaneCheckTests.Firing).Concat(HostAndConfinementCheckTests.Firing).Concat(NetworkPolicyCheckTests.Firing).Concat(Rbac.RbacTests.Firing).Select(row => row.Data.Item1).ToHashSet(StringComparer.Ordinal);
+        var covered = Firing.Concat(ControlPlaneCheckTests.Firing).Concat(HostAndConfinementCheckTests.Firing).Concat(NetworkPolicyCheckTests.Firing).Concat(Rbac.RbacTests.Firing).Concat(PspAndTillerCheckTests.Firing).Select(row => row.Data.Item1).ToHashSet(StringComparer.Ordinal);
         var missing = ManifestCheckCatalog.All.Select(c => c.Info.Id).Where(id => !covered.Contains(id)).ToList();
         Assert.True(missing.Count == 0, "no firing fixture: " + string.Join(", ", missing));
     }
@@ -123,7 +123,10 @@ public sealed class ManifestCheckTests
         var results = ManifestScanner.Run(set.Resources, ManifestCheckCatalog.All).ToList();
         Assert.Empty(results.Where(r => r.Outcome.Failed).Select(r => $"{r.Check.Info.Id} on {r.Resource.Target}: {r.Outcome.Evidence}"));
         var judged = results.Select(r => r.Check.Info.Id).ToHashSet(StringComparer.Ordinal);
-        var unjudged = ManifestCheckCatalog.All.Select(c => c.Info.Id).Where(id => !judged.Contains(id)).ToList();
+        // Not judgeable there without failing another check: any PodSecurityPolicy is a removed API (k8s-removed-api-version),
+        // and the Tiller Service and listener checks judge only Tiller objects, which fail k8s-tiller. PspAndTillerCheckTests passes them.
+        var unjudged = ManifestCheckCatalog.All.Select(c => c.Info.Id)
+            .Where(id => !judged.Contains(id) && !id.StartsWith("k8s-psp-", StringComparison.Ordinal) && id is not "k8s-tiller-service" and not "k8s-tiller-listener").ToList();
         Assert.True(unjudged.Count == 0, "not judged on the hardened fixture: " + string.Join(", ", unjudged));
     }
 
