@@ -206,12 +206,12 @@ public sealed class FastYamlReader
         long size = 1;
         while (true)
         {
-            var keyEnd = KeyEnd(pos);
+            var keyEnd = KeyEnd(pos, out var quotedKey);
             if (keyEnd < 0)
             {
                 throw new UnsupportedYamlException();
             }
-            var key = KeyText(pos, keyEnd);
+            var key = quotedKey ?? text.AsSpan(pos, keyEnd - pos).TrimEnd(' ').ToString();
             if (key == "<<")
             {
                 throw new UnsupportedYamlException(); // merge keys come with anchors
@@ -853,8 +853,12 @@ public sealed class FastYamlReader
     /// The index of the ':' that ends a block mapping key starting at <paramref name="at"/>, or -1 when the line there
     /// is not "key: ..." (a plain or quoted key followed by ':' and a space or the line end).
     /// </summary>
-    private int KeyEnd(int at)
+    private int KeyEnd(int at) => KeyEnd(at, out _);
+
+    /// <summary>As <see cref="KeyEnd(int)"/>; a quoted key's unescaped text comes out so the key is read once.</summary>
+    private int KeyEnd(int at, out string? quotedKey)
     {
+        quotedKey = null;
         var lineEnd = LineEnd(line);
         var c = text[at];
         if (c is '"' or '\'')
@@ -865,7 +869,7 @@ public sealed class FastYamlReader
             int end;
             try
             {
-                Quoted(out end);
+                quotedKey = Quoted(out end);
             }
             catch (UnsupportedYamlException)
             {
@@ -899,19 +903,6 @@ public sealed class FastYamlReader
             }
         }
         return -1;
-    }
-
-    private string KeyText(int at, int colon)
-    {
-        if (text[at] is '"' or '\'')
-        {
-            var saved = pos;
-            pos = at;
-            var key = Quoted(out _);
-            pos = saved;
-            return key;
-        }
-        return text.AsSpan(at, colon - at).TrimEnd(' ').ToString();
     }
 
     private bool IsSequenceDash(int at) =>
