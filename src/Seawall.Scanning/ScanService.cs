@@ -160,11 +160,19 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     public Task<ScanReport> ScanConfigAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken, Seawall.Misconfig.Rbac.RbacQuery? rbacQuery = null)
     {
         var set = ManifestLoader.Load(paths, cancellationToken);
+        // A result the manifest waives by annotation goes to suppressedFindings (failed ones only: a waived pass hides nothing).
         var results = ManifestScanner.Run(set.Resources, ManifestCheckCatalog.All)
-            .Select(r => r.ToFinding())
-            .Where(f => options.IncludePassed || f.Status is FindingStatus.Fail or FindingStatus.Warn)
-            .GroupBy(f => f.Location!.Path!, StringComparer.Ordinal)
-            .Select(g => new ScanResult { Target = g.Key, Class = ResultClass.Config, Type = "kubernetes", Findings = [.. g] })
+            .Where(r => options.IncludePassed || r.Outcome.Failed)
+            .GroupBy(r => r.Resource.File, StringComparer.Ordinal)
+            .Select(g => new ScanResult
+            {
+                Target = g.Key,
+                Class = ResultClass.Config,
+                Type = "kubernetes",
+                Findings = [.. g.Where(r => r.Suppression is null).Select(r => r.ToFinding())],
+                SuppressedFindings = [.. g.Where(r => r.Suppression is not null && r.Outcome.Failed)
+                    .Select(r => new SuppressedFinding(r.ToFinding(), r.Suppression!.Source, r.Suppression.Statement))],
+            })
             .ToList();
         var dockerfiles = DockerfileLoader.Load(paths, cancellationToken);
         results.AddRange(DockerfileScanner.Run(dockerfiles.Files, DockerfileCheckCatalog.All)

@@ -20,3 +20,11 @@ public sealed record Finding
     public string? Fix { get; init; }
     public IReadOnlyList<string> References { get; init; } = [];
 }
+
+/// <summary>
+/// A check finding the scanned file suppressed in place, as checkov's <c>checkov.io/skip</c> and kube-linter's
+/// <c>ignore-check.kube-linter.io/</c> annotations do: kept aside, not dropped, so a reviewer sees what was waived.
+/// </summary>
+/// <param name="Source">Where the waiver is: the annotation's key.</param>
+/// <param name="Statement">The reason the annotation gives, if any.</param>
+public sealed record SuppressedFinding(Finding Finding, string Source, string? Statement);

@@ -46,6 +46,8 @@ public sealed record ScanResult
     public IReadOnlyList<DetectedVulnerability> Vulnerabilities { get; init; } = [];
     /// <summary>Vulnerabilities an ignore file or a VEX document took out of <see cref="Vulnerabilities"/>, kept for audit.</summary>
     public IReadOnlyList<SuppressedVulnerability> Suppressed { get; init; } = [];
+    /// <summary>Check findings the scanned file itself suppressed (a checkov.io/skip or kube-linter ignore annotation), kept for audit.</summary>
+    public IReadOnlyList<SuppressedFinding> SuppressedFindings { get; init; } = [];
     /// <summary>A running container's grade and paths to host root (containers audits only).</summary>
     public ContainerRisk? Risk { get; init; }
     /// <summary>Secrets found in this result's file (class Secrets; filled when the secret scanner runs).</summary>

@@ -6,6 +6,9 @@ namespace Seawall.Misconfig.Checks;
 /// <summary>One decided (check, resource) pair, with the resource kept for callers that compare by resource.</summary>
 public sealed record CheckResult(ManifestCheck Check, ManifestResource Resource, CheckOutcome Outcome)
 {
+    /// <summary>The manifest's own waiver of this result (a checkov.io/skip or kube-linter ignore annotation); null when none.</summary>
+    public InManifestSuppression? Suppression { get; init; }
+
     public Finding ToFinding() => Check.Info.Result(
         Outcome.Failed ? FindingStatus.Fail : FindingStatus.Pass,
         Outcome.Evidence,
@@ -32,7 +35,7 @@ public static class ManifestScanner
                 }
                 if (check.Judge(resource) is { } outcome)
                 {
-                    yield return new CheckResult(check, resource, outcome);
+                    yield return new CheckResult(check, resource, outcome) { Suppression = InManifestSuppression.For(resource, check) };
                 }
             }
         }
@@ -41,7 +44,7 @@ public static class ManifestScanner
         {
             foreach (var result in cluster.Judge(set))
             {
-                yield return result;
+                yield return result with { Suppression = InManifestSuppression.For(result.Resource, result.Check) };
             }
         }
     }

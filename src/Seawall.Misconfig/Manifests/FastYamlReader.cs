@@ -751,7 +751,10 @@ public sealed class FastYamlReader
                     breaks++;
                     line++;
                 }
-                if (line >= LineCount || Indent(line) <= parentIndent || (Indent(line) == 0 && (IsMarker(line, '-') || IsMarker(line, '.'))))
+                // No indentation rule for the continuation lines, only document markers: libyaml (PyYAML, go-yaml, so
+                // kubectl) reads a quoted scalar that way, and manifests kubectl applies must be scanned, though
+                // YamlDotNet rejects the less-indented ones.
+                if (line >= LineCount || (Indent(line) == 0 && (IsMarker(line, '-') || IsMarker(line, '.'))))
                 {
                     throw new UnsupportedYamlException();
                 }
@@ -802,7 +805,18 @@ public sealed class FastYamlReader
             builder.Append(text, runStart, i - runStart);
             if (i + 1 >= lineEnd)
             {
-                throw new UnsupportedYamlException(); // an escaped line break
+                // An escaped line break joins the lines with nothing between (the blanks before the '\' stay, the
+                // next line's indentation goes). Empty lines after it would each keep a break: left to YamlDotNet.
+                if (parentIndent == int.MaxValue || line + 1 >= LineCount || Indent(line + 1) == LineEnd(line + 1) - lineStarts[line + 1]
+                    || (Indent(line + 1) == 0 && (IsMarker(line + 1, '-') || IsMarker(line + 1, '.'))))
+                {
+                    throw new UnsupportedYamlException();
+                }
+                line++;
+                lineEnd = LineEnd(line);
+                runStart = lineStarts[line] + Indent(line);
+                i = runStart - 1;
+                continue;
             }
             var escape = text[++i];
             switch (escape)

@@ -91,6 +91,20 @@ public sealed class JsonReportWriter : IReportWriter
                 WriteFinding(w, f);
             }
             w.WriteEndArray();
+            if (result.SuppressedFindings.Count > 0)
+            {
+                w.WriteStartArray("suppressedFindings");
+                foreach (var s in result.SuppressedFindings)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("source", s.Source);
+                    WriteOptional(w, "statement", s.Statement);
+                    w.WritePropertyName("finding");
+                    WriteFinding(w, s.Finding);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteStartArray("secrets");
             foreach (var secret in result.Secrets)
             {

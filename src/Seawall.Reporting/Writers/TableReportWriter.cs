@@ -67,6 +67,16 @@ public sealed class TableReportWriter : IReportWriter
                     .ToList();
                 AppendTable(sb, ["CHECK", "SEVERITY", "STATUS", "TITLE", "EVIDENCE"], rows);
             }
+            if (result.SuppressedFindings.Count > 0)
+            {
+                sb.Append("\nWaived in the manifest: ").Append(result.SuppressedFindings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+                var rows = result.SuppressedFindings
+                    .OrderBy(s => s.Finding.Target, StringComparer.Ordinal)
+                    .ThenBy(s => s.Finding.CheckId, StringComparer.Ordinal)
+                    .Select(s => new[] { s.Finding.Target ?? string.Empty, s.Finding.CheckId, ReportNames.Severity(s.Finding.Severity), s.Source, Truncate(s.Statement ?? string.Empty, 60) })
+                    .ToList();
+                AppendTable(sb, ["RESOURCE", "CHECK", "SEVERITY", "ANNOTATION", "REASON"], rows);
+            }
         }
         if (report.Containers is { } overview)
         {

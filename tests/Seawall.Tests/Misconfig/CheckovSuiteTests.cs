@@ -14,7 +14,7 @@ namespace Seawall.Tests.Misconfig;
 public sealed class CheckovSuiteTests(ITestOutputHelper output)
 {
     /// <summary>The agreement reached when this floor was set; raise it as checks are added.</summary>
-    private const int AgreeingFloor = 116;
+    private const int AgreeingFloor = 118;
 
     [Fact]
     public void Seawall_agrees_with_checkovs_own_expectations()
@@ -64,11 +64,13 @@ public sealed class CheckovSuiteTests(ITestOutputHelper output)
         }
         var set = ManifestLoader.Load([Path.Combine(root, entry.GetProperty("fixtureDir").GetString()!)]);
         var results = ManifestScanner.Run(set.Resources, [check]).ToList();
-        var passed = results.Where(r => !r.Outcome.Failed).ToList();
-        var failed = results.Where(r => r.Outcome.Failed).ToList();
-        if (Count(entry, "skipped") is > 0)
+        // checkov counts a result its manifest waives (checkov.io/skip) as skipped, whether it would pass or fail.
+        var skipped = results.Count(r => r.Suppression is not null);
+        var passed = results.Where(r => r.Suppression is null && !r.Outcome.Failed).ToList();
+        var failed = results.Where(r => r.Suppression is null && r.Outcome.Failed).ToList();
+        if (Count(entry, "skipped") is { } s && s != skipped)
         {
-            return (false, "expects checkov.io/skip annotation suppression");
+            return (false, $"expected {s} skipped, got {skipped}");
         }
         if (Count(entry, "passed") is { } p && p != passed.Count || Count(entry, "failed") is { } f && f != failed.Count)
         {

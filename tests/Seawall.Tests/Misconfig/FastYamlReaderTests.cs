@@ -14,6 +14,15 @@ public sealed class FastYamlReaderTests(ITestOutputHelper output)
     /// <summary>Both readers on one text: null when the fast reader declines it, else the first difference (or "").</summary>
     private static string? Difference(string text) => Difference(text, out _);
 
+    /// <summary>
+    /// The one deliberate difference: a quoted scalar whose continuation lines are indented less than its parent.
+    /// libyaml (and so kubectl) accepts it, YamlDotNet does not; the fast reader reads it as libyaml does.
+    /// </summary>
+    private const string LibyamlLenient = "libyaml-lenient";
+
+    private static bool LessIndentedQuotedLines(IEnumerable<YamlDocument> documents) =>
+        documents.Any(d => d.Error is { } e && e.Contains("quoted scalar, found wrong indentation", StringComparison.Ordinal));
+
     private static string? Difference(string text, out string? declined)
     {
         if (!FastYamlReader.TryRead(text, out var fast, out declined))
@@ -21,6 +30,10 @@ public sealed class FastYamlReaderTests(ITestOutputHelper output)
             return null;
         }
         var full = YamlDocumentReader.Read(new StringReader(text));
+        if (full.Any(d => d.Error is not null) && LessIndentedQuotedLines(full))
+        {
+            return LibyamlLenient;
+        }
         if (full.Any(d => d.Error is not null))
         {
             return $"fast reader accepted a text YamlDotNet rejects: {full.First(d => d.Error is not null).Error}";
@@ -102,6 +115,7 @@ public sealed class FastYamlReaderTests(ITestOutputHelper output)
         "key: -1\nother: --flag=value\nver: 1.10\nnum: 0x1F\nnull1: ~\n",
         "a: |\n\n   leading empty line\nb: 1\n",
         "a: multi\n  line plain\n\n  after empty # comment\nb:\n  own line\n  continued\n",
+        "a: \"escaped \\\n  break\\\n   here\"\nb: 1\n",
         "a:\n- etcdctl --endpoints=https://[10.0.0.1]:2379\n  --cert=/x get foo\n- \"quoted\n  over  \n\n  lines\"\nc: 'single\n   quoted'\n",
         "a: 1\r\nb:\r\n- c\r\n",
         "a: |\n  no final break",
@@ -119,11 +133,33 @@ public sealed class FastYamlReaderTests(ITestOutputHelper output)
         Assert.Equal(string.Empty, diff);
     }
 
+    /// <summary>checkov's kafka fixtures: a quoted command wrapped at the indentation of its key, as kubectl accepts it.</summary>
+    [Theory]
+    [InlineData("spec:\n  command:\n    - sh\n    - \"exec start \\\n  --override a=1 \\\n  --override b=2\"\n  next: 1\n", "exec start --override a=1 --override b=2")]
+    [InlineData("a:\n  b: 'one\n  two'\n  c: 1\n", "one two")]
+    [InlineData("a:\n- b:\n  - \"x \\\n y\n z\"\n", "x y z")]
+    public void Reads_less_indented_quoted_lines_as_libyaml_does(string text, string expected)
+    {
+        // Where YamlDotNet reads it too the trees must be the same; where it refuses, this is the named difference.
+        Assert.Contains(Difference(text), new[] { string.Empty, LibyamlLenient });
+        Assert.True(FastYamlReader.TryRead(text, out var documents));
+        var values = Scalars(documents[0].Root!).ToList();
+        Assert.Contains(expected, values);
+    }
+
+    private static IEnumerable<string> Scalars(YamlNode node) => node switch
+    {
+        YamlScalar s => [s.Value],
+        YamlSequence q => q.Items.SelectMany(Scalars),
+        YamlMapping m => m.Entries.SelectMany(e => Scalars(e.Value)),
+        _ => [],
+    };
+
     public static TheoryData<string> Declined => new()
     {
         "a: &x 1\nb: *x\n",                      // anchors and aliases
         "a: !!str 1\n",                          // tags
-        "a: \"escaped \\\n  break\"\n",          // escaped line break in a quoted scalar
+        "a: \"escaped \\\n\n  break\"\n",        // escaped line break followed by an empty line
         "a:\n\tb: 1\n",                          // tabs
         "a: |2\n   x\n",                         // indentation indicator
         "? complex\n: key\n",                    // complex key
@@ -167,6 +203,7 @@ public sealed class FastYamlReaderTests(ITestOutputHelper output)
             .Where(f => Path.GetExtension(f) is ".yaml" or ".yml" or ".json")
             .ToList();
         var accepted = 0;
+        var lenient = 0;
         var failures = new StringBuilder();
         foreach (var file in files)
         {
@@ -178,12 +215,18 @@ public sealed class FastYamlReaderTests(ITestOutputHelper output)
                 continue;
             }
             accepted++;
+            if (diff == LibyamlLenient)
+            {
+                lenient++;
+                output.WriteLine($"read as libyaml does (YamlDotNet rejects its less-indented quoted lines): {file}");
+                continue;
+            }
             if (diff.Length > 0)
             {
                 failures.AppendLine($"{file}: {diff}");
             }
         }
-        output.WriteLine($"fast path read {accepted} of {files.Count} files; the rest went to YamlDotNet");
+        output.WriteLine($"fast path read {accepted} of {files.Count} files ({lenient} that only libyaml accepts); the rest went to YamlDotNet");
         Assert.True(failures.Length == 0, failures.ToString());
         Assert.NotEmpty(files);
         // Most real manifests are inside the subset, or the fast path would not pay for itself.

@@ -51,4 +51,40 @@ public sealed class ScanConfigTests
         Assert.Contains("\"conn\": \"TCP 443\"", json, StringComparison.Ordinal);
         Assert.Contains(report.Results.SelectMany(r => r.Findings), f => f.CheckId == "k8s-netpol-ingress-from-anywhere" && f.Status == FindingStatus.Fail);
     }
+
+    [Fact]
+    public async Task A_manifest_waives_checks_with_checkov_and_kube_linter_annotations_and_the_report_keeps_them()
+    {
+        using var dir = new TempDir("seawall-waive-");
+        const string Pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {0}\n  namespace: shop\n  annotations:\n{1}spec:\n  hostNetwork: true\n  containers: [{{name: a, image: x:1, securityContext: {{privileged: true}}}}]\n";
+        dir.Write("waived.yaml", string.Format(System.Globalization.CultureInfo.InvariantCulture, Pod, "waived",
+            "    checkov.io/skip1: CKV_K8S_16=the CNI needs it\n    ignore-check.kube-linter.io/host-network: node agent\n"));
+        // A waiver naming another check, or in a label instead of an annotation, waives nothing.
+        dir.Write("kept.yaml", string.Format(System.Globalization.CultureInfo.InvariantCulture, Pod, "kept",
+            "    checkov.io/skip1: CKV_K8S_1=not this one\n    ignore-check.kube-linter.io/privileged: wrong name\n"));
+
+        var report = await new ScanService(new ScanOptions()).ScanConfigAsync([dir.Path], TestContext.Current.CancellationToken);
+
+        var waived = Assert.Single(report.Results, r => r.Target == dir.File("waived.yaml"));
+        Assert.DoesNotContain(waived.Findings, f => f.CheckId is "k8s-privileged" or "k8s-host-network");
+        var privileged = Assert.Single(waived.SuppressedFindings, s => s.Finding.CheckId == "k8s-privileged");
+        Assert.Equal(("checkov.io/skip1", "the CNI needs it"), (privileged.Source, privileged.Statement));
+        Assert.Equal(FindingStatus.Fail, privileged.Finding.Status);
+        var hostNetwork = Assert.Single(waived.SuppressedFindings, s => s.Finding.CheckId == "k8s-host-network");
+        Assert.Equal(("ignore-check.kube-linter.io/host-network", "node agent"), (hostNetwork.Source, hostNetwork.Statement));
+
+        var kept = Assert.Single(report.Results, r => r.Target == dir.File("kept.yaml"));
+        Assert.Contains(kept.Findings, f => f.CheckId == "k8s-privileged");
+        Assert.Contains(kept.Findings, f => f.CheckId == "k8s-host-network");
+        Assert.Empty(kept.SuppressedFindings);
+
+        using var stream = new MemoryStream();
+        await new JsonReportWriter().WriteAsync(report, stream, TestContext.Current.CancellationToken);
+        var json = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Support.SchemaValidator.FromFile(Path.Combine(AppContext.BaseDirectory, "Schemas", "seawall-report-1.schema.json")).AssertValid(json);
+        Assert.Contains("\"suppressedFindings\"", json, StringComparison.Ordinal);
+        using var tableStream = new MemoryStream();
+        await new TableReportWriter().WriteAsync(report, tableStream, TestContext.Current.CancellationToken);
+        Assert.Contains("Waived in the manifest: 2", System.Text.Encoding.UTF8.GetString(tableStream.ToArray()), StringComparison.Ordinal);
+    }
 }
