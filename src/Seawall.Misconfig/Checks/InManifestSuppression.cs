@@ -22,14 +22,9 @@ public sealed record InManifestSuppression(string Source, string? Statement)
     /// <summary>The waiver of <paramref name="check"/> on <paramref name="resource"/>, or null when there is none.</summary>
     public static InManifestSuppression? For(ManifestResource resource, ManifestCheck check)
     {
-        // Most objects carry no annotations at all: one lookup and out, this runs for every (resource, check) pair.
-        if (resource.Metadata?.Map("annotations") is not { } annotations)
+        // Most objects waive nothing: an empty list, read once per object, and out.
+        foreach (var (key, value) in resource.Waivers)
         {
-            return null;
-        }
-        foreach (var (key, node) in annotations.Entries)
-        {
-            var value = (node as YamlScalar)?.Value ?? string.Empty;
             if (IsCheckovSkip(key))
             {
                 // checkov splits on the first '=': the id, then the free-text reason.
@@ -48,12 +43,30 @@ public sealed record InManifestSuppression(string Source, string? Statement)
                     return new InManifestSuppression(key, value.Length == 0 ? null : value);
                 }
             }
-            else if (key == KubeLinterAll && check.Info.References.Any(r => r.StartsWith("kube-linter:", StringComparison.Ordinal)))
+            else if (check.Info.References.Any(r => r.StartsWith("kube-linter:", StringComparison.Ordinal)))
             {
-                return new InManifestSuppression(key, value.Length == 0 ? null : value);
+                return new InManifestSuppression(key, value.Length == 0 ? null : value); // kube-linter.io/ignore-all
             }
         }
         return null;
+    }
+
+    /// <summary>The object's annotations in one of the waiver syntaxes; empty for nearly every object.</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>> Read(ManifestResource resource)
+    {
+        if (resource.Metadata?.Map("annotations") is not { } annotations)
+        {
+            return [];
+        }
+        List<KeyValuePair<string, string>>? found = null;
+        foreach (var (key, node) in annotations.Entries)
+        {
+            if (IsCheckovSkip(key) || key.StartsWith(KubeLinterPrefix, StringComparison.Ordinal) || key == KubeLinterAll)
+            {
+                (found ??= []).Add(new(key, (node as YamlScalar)?.Value ?? string.Empty));
+            }
+        }
+        return found ?? (IReadOnlyList<KeyValuePair<string, string>>)[];
     }
 
     private static bool IsCheckovSkip(string key)

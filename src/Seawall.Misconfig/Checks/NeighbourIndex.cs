@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Seawall.Misconfig.Manifests;
 
 namespace Seawall.Misconfig.Checks;
@@ -10,10 +9,6 @@ namespace Seawall.Misconfig.Checks;
 /// </summary>
 internal static class NeighbourIndex
 {
-    private sealed record Index(int Count, ManifestResource? First, ManifestResource? Last, Dictionary<string, List<(int Position, ManifestResource Resource)>> ByKind);
-
-    private static readonly ConditionalWeakTable<IReadOnlyList<ManifestResource>, Index> Cache = new();
-
     /// <summary>The objects of <paramref name="kind"/> loaded with <paramref name="resource"/>, in load order.</summary>
     public static IEnumerable<ManifestResource> NeighboursOfKind(this ManifestResource resource, string? kind) =>
         kind is not null && For(resource.Neighbours).TryGetValue(kind, out var list) ? list.Select(e => e.Resource) : [];
@@ -33,25 +28,18 @@ internal static class NeighbourIndex
         return kinds.Any(index.ContainsKey);
     }
 
-    private static Dictionary<string, List<(int Position, ManifestResource Resource)>> For(IReadOnlyList<ManifestResource> set)
-    {
-        var first = set.Count > 0 ? set[0] : null;
-        var last = set.Count > 0 ? set[^1] : null;
-        // The loader appends to the list it shares, and a caller may reuse a list: the cache holds while both ends do.
-        if (Cache.TryGetValue(set, out var cached) && cached.Count == set.Count && ReferenceEquals(cached.First, first) && ReferenceEquals(cached.Last, last))
+    private static Dictionary<string, List<(int Position, ManifestResource Resource)>> For(IReadOnlyList<ManifestResource> set) =>
+        SetCache<Dictionary<string, List<(int Position, ManifestResource Resource)>>>.For(set, static set =>
         {
-            return cached.ByKind;
-        }
-        var byKind = new Dictionary<string, List<(int, ManifestResource)>>(StringComparer.Ordinal);
-        for (var i = 0; i < set.Count; i++)
-        {
-            if (!byKind.TryGetValue(set[i].Kind, out var list))
+            var byKind = new Dictionary<string, List<(int, ManifestResource)>>(StringComparer.Ordinal);
+            for (var i = 0; i < set.Count; i++)
             {
-                byKind[set[i].Kind] = list = [];
+                if (!byKind.TryGetValue(set[i].Kind, out var list))
+                {
+                    byKind[set[i].Kind] = list = [];
+                }
+                list.Add((i, set[i]));
             }
-            list.Add((i, set[i]));
-        }
-        Cache.AddOrUpdate(set, new Index(set.Count, first, last, byKind));
-        return byKind;
-    }
+            return byKind;
+        });
 }

@@ -23,6 +23,11 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
         }
     }
 
+    private IReadOnlyList<KeyValuePair<string, string>>? waivers;
+
+    /// <summary>The annotations that waive checks (see <see cref="Checks.InManifestSuppression"/>), read once: the scanner asks for every check.</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> Waivers => waivers ??= Checks.InManifestSuppression.Read(this);
+
     /// <summary>
     /// The objects loaded with this one (itself included), for checks that relate objects: a Service and the pods it
     /// selects, a workload and its service account. The loader fills the list as it reads.

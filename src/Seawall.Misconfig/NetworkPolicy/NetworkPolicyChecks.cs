@@ -19,26 +19,9 @@ public static class NetworkPolicyChecks
     private static readonly IpRange[] PrivateRanges =
         [.. new[] { "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16" }.Select(c => IpRange.FromCidr(c)!.Value)];
 
-    private sealed record CachedModel(ReachabilityAnalyzer Analyzer, int Count, ManifestResource? First, ManifestResource? Last);
-
-    private static readonly ConditionalWeakTable<IReadOnlyList<ManifestResource>, CachedModel> Models = [];
-
-    /// <summary>
-    /// One model per loaded set: the five checks and the report share it. A caller may reuse one list for
-    /// several sets (the bench does), so the entry is trusted only while the list still holds the same objects.
-    /// </summary>
-    public static ReachabilityAnalyzer AnalyzerFor(IReadOnlyList<ManifestResource> set)
-    {
-        var first = set.Count > 0 ? set[0] : null;
-        var last = set.Count > 0 ? set[^1] : null;
-        if (Models.TryGetValue(set, out var cached) && cached.Count == set.Count && ReferenceEquals(cached.First, first) && ReferenceEquals(cached.Last, last))
-        {
-            return cached.Analyzer;
-        }
-        var analyzer = new ReachabilityAnalyzer(NetworkModel.From(set));
-        Models.AddOrUpdate(set, new CachedModel(analyzer, set.Count, first, last));
-        return analyzer;
-    }
+    /// <summary>One model per loaded set: the five checks and the report share it (see <see cref="SetCache{T}"/>).</summary>
+    public static ReachabilityAnalyzer AnalyzerFor(IReadOnlyList<ManifestResource> set) =>
+        SetCache<ReachabilityAnalyzer>.For(set, s => new ReachabilityAnalyzer(NetworkModel.From(s)));
 
     public static IEnumerable<ClusterCheck> All()
     {
@@ -100,6 +83,12 @@ public static class NetworkPolicyChecks
         var analyzer = AnalyzerFor(set);
         foreach (var workload in analyzer.Model.Workloads)
         {
+            if (!analyzer.Ingress(null, null, workload).Isolated)
+            {
+                // No policy selects it: every source is admitted, the ranges need not be cut.
+                yield return (workload.Resource!, ManifestCheck.Fail(workload.Resource!.Root, $"{workload.Name}: every address may connect ({ConnectionSet.All}); no NetworkPolicy isolates its ingress"));
+                continue;
+            }
             var decisions = analyzer.SourceRanges.Select(r => analyzer.Ingress(null, r, workload)).ToList();
             if (decisions.All(d => !d.Allowed.IsEmpty))
             {
@@ -119,13 +108,15 @@ public static class NetworkPolicyChecks
     private static IEnumerable<(ManifestResource, CheckOutcome)> EgressToInternet(IReadOnlyList<ManifestResource> set)
     {
         var analyzer = AnalyzerFor(set);
-        // Cut the destination partition at the private ranges too, so every piece is wholly public or private.
-        var pieces = IpBlock.Partition(analyzer.DestinationRanges.Concat(PrivateRanges))
-            .Where(r => !PrivateRanges.Any(p => p.Contains(r)))
-            .ToList();
+        // Cut the destination partition at the private ranges too, so every piece is wholly public or private. Without
+        // egress ipBlocks (most scans) the pieces are always the same: cut once per process.
+        List<IpRange>? pieces = null;
+        List<IpRange> Pieces() => pieces ??= analyzer.Model.Policies.Any(p => p.Egress.Any(r => r.Peers?.Any(peer => peer.IpBlock is not null) == true))
+            ? PublicPieces(analyzer.DestinationRanges)
+            : UncutPublicPieces.Value;
         foreach (var workload in analyzer.Model.Workloads)
         {
-            var open = pieces.Select(r => (Range: r, Decision: analyzer.Egress(workload, null, r))).FirstOrDefault(p => !p.Decision.Allowed.IsEmpty);
+            var open = Pieces().Select(r => (Range: r, Decision: analyzer.Egress(workload, null, r))).FirstOrDefault(p => !p.Decision.Allowed.IsEmpty);
             if (open.Decision is { } decision)
             {
                 var why = decision.Isolated
@@ -139,6 +130,11 @@ public static class NetworkPolicyChecks
             }
         }
     }
+
+    private static readonly Lazy<List<IpRange>> UncutPublicPieces = new(() => PublicPieces(IpBlock.Partition([])));
+
+    private static List<IpRange> PublicPieces(IEnumerable<IpRange> destinations) =>
+        [.. IpBlock.Partition(destinations.Concat(PrivateRanges)).Where(r => !PrivateRanges.Any(p => p.Contains(r)))];
 
     /// <summary>
     /// checkov's CKV2_K8S_6: every Pod, and every workload's pod template, needs a NetworkPolicy whose podSelector

@@ -28,11 +28,15 @@ public sealed class ReachabilityAnalyzer(NetworkModel model)
     private readonly Dictionary<NetpolWorkload, List<NetpolPolicy>> ingressSelecting = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<NetpolWorkload, List<NetpolPolicy>> egressSelecting = new(ReferenceEqualityComparer.Instance);
 
+    private IReadOnlyList<IpRange>? sourceRanges;
+    private IReadOnlyList<IpRange>? destinationRanges;
+
     /// <summary>External ranges as sources: the IPv4 space cut at every ingress-rule ipBlock boundary.</summary>
-    public IReadOnlyList<IpRange> SourceRanges { get; } = IpBlock.Partition(Blocks(model, ingress: true));
+    // Lazy: a check that decides without them (no policy selects the workload) must not pay for them per scan.
+    public IReadOnlyList<IpRange> SourceRanges => sourceRanges ??= IpBlock.Partition(Blocks(Model, ingress: true));
 
     /// <summary>External ranges as destinations: cut at every egress-rule ipBlock boundary.</summary>
-    public IReadOnlyList<IpRange> DestinationRanges { get; } = IpBlock.Partition(Blocks(model, ingress: false));
+    public IReadOnlyList<IpRange> DestinationRanges => destinationRanges ??= IpBlock.Partition(Blocks(Model, ingress: false));
 
     private static IEnumerable<IpRange> Blocks(NetworkModel model, bool ingress) =>
         model.Policies.SelectMany(p => ingress ? p.Ingress : p.Egress)

@@ -12,10 +12,8 @@ namespace Seawall.Misconfig.Rbac;
 /// </summary>
 public static class RbacChecks
 {
-    /// <summary>One graph per resource set: every check of a scan asks for it, so it is built once.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyList<ManifestResource>, RbacGraph> Graphs = new();
-
-    public static RbacGraph GraphOf(IReadOnlyList<ManifestResource> set) => Graphs.GetValue(set, s => new RbacGraph(s));
+    /// <summary>One graph per resource set: every check of a scan asks for it, so it is built once (see <see cref="SetCache{T}"/>).</summary>
+    public static RbacGraph GraphOf(IReadOnlyList<ManifestResource> set) => SetCache<RbacGraph>.For(set, s => new RbacGraph(s));
 
     public static IEnumerable<ClusterCheck> All()
     {
