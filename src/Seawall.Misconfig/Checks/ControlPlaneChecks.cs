@@ -31,7 +31,11 @@ internal static partial class ControlPlaneChecks
 
     /// <summary>One flag rule: the component it applies to and a judge of the command's flags (null: satisfied).</summary>
     private sealed record Rule(string Id, string Checkov, string? Cis, string Title, Severity Severity, string[] Components,
-        string Remediation, Func<Flags, string?> Violation);
+        string Remediation, Func<Flags, string?> Violation)
+    {
+        /// <summary>The pass evidence of a container that is not the component: built once, judged 57 times per container.</summary>
+        public string NotComponent { get; } = "not " + string.Join(" or ", Components);
+    }
 
     public static IEnumerable<ManifestCheck> All()
     {
@@ -64,14 +68,26 @@ internal static partial class ControlPlaneChecks
     private static CheckOutcome? Judge(Rule rule, WorkloadContainer container)
     {
         var command = container.Node.Seq("command");
-        if (command is null || !command.Items.OfType<YamlScalar>().Any(s => rule.Components.Contains(s.Value)))
+        if (command is null || !RunsComponent(command, rule.Components))
         {
-            return Pass(container.Node, "not " + string.Join(" or ", rule.Components));
+            return Pass(container.Node, rule.NotComponent);
         }
         // The flags may follow in args (command: [etcd], args: [--flag=...]): the container runs both as one argv.
         var argv = command.Items.Concat(container.Node.Seq("args")?.Items ?? []);
         var flags = new Flags([.. argv.OfType<YamlScalar>().Select(s => s.Value)]);
         return rule.Violation(flags) is { } why ? Fail(command, why) : Pass(command, "set as required");
+    }
+
+    private static bool RunsComponent(YamlSequence command, string[] components)
+    {
+        foreach (var item in command.Items)
+        {
+            if (item is YamlScalar scalar && Array.IndexOf(components, scalar.Value) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>checkov judges this one on a Pod named etcd: every container with args must carry the flag.</summary>

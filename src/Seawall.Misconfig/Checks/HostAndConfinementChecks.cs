@@ -141,7 +141,25 @@ internal static partial class HostAndConfinementChecks
 
     /// <summary>Every failure of every container (init and ephemeral included), null for resources that are not workloads.</summary>
     internal static Func<ManifestResource, IReadOnlyList<CheckOutcome>?> EachContainerSpots(Func<WorkloadContainer, IEnumerable<CheckOutcome>> judge) =>
-        r => r.Workload is { } w ? [.. w.Containers.SelectMany(judge)] : null;
+        r =>
+        {
+            if (r.Workload is not { } w)
+            {
+                return null;
+            }
+            // A list only once something fails: most containers pass most checks.
+            List<CheckOutcome>? failures = null;
+            foreach (var container in w.Containers)
+            {
+                var found = judge(container);
+                if (found is ICollection<CheckOutcome> { Count: 0 })
+                {
+                    continue;
+                }
+                (failures ??= []).AddRange(found);
+            }
+            return failures ?? (IReadOnlyList<CheckOutcome>)[];
+        };
 
     /// <summary>Each (container, volumeMount) of a hostPath volume the judge objects to.</summary>
     private static Func<ManifestResource, IReadOnlyList<CheckOutcome>?> OnHostMounts(Func<WorkloadContainer, YamlMapping, string, CheckOutcome?> judge) =>

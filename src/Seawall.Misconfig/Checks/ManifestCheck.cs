@@ -45,8 +45,13 @@ public sealed record ManifestCheck(CheckInfo Info, string? CheckovId, Func<Manif
         {
             CheckOutcome? last = null;
             var undecided = false;
-            foreach (var container in workload.Containers.Where(c => wanted.Contains(c.Kind)))
+            // A plain loop: this runs for about 100 checks per workload, LINQ's iterators and closures showed in profiles.
+            foreach (var container in workload.Containers)
             {
+                if (Array.IndexOf(wanted, container.Kind) < 0)
+                {
+                    continue;
+                }
                 var outcome = judge(container, workload);
                 if (outcome is null)
                 {

@@ -235,7 +235,7 @@ internal static class WorkloadChecks
             return Fail(w.PodSpec, "pod spec is not a mapping");
         }
         var pod = NonRoot(w.PodSecurityContext);
-        var containers = w.Containers.Where(c => c.Kind != ContainerKind.Ephemeral).ToList();
+        var containers = w.NonEphemeralContainers;
         if (containers.Count == 0 || w.ContainerListMalformed)
         {
             return null;
@@ -299,7 +299,7 @@ internal static class WorkloadChecks
     private static CheckOutcome? HighUid(Workload w)
     {
         var pod = w.PodSecurityContext?.Integer("runAsUser");
-        var containers = w.Containers.Where(c => c.Kind != ContainerKind.Ephemeral).ToList();
+        var containers = w.NonEphemeralContainers;
         if (containers.Count == 0 || w.ContainerListMalformed)
         {
             return null;
@@ -353,7 +353,7 @@ internal static class WorkloadChecks
         {
             return GoodSeccompAnnotations.Contains(value, StringComparer.Ordinal) ? Pass(annotations[annotation]!, value) : Fail(annotations[annotation]!, annotation + ": " + value);
         }
-        var containers = w.Containers.Where(c => c.Kind == ContainerKind.Container).ToList();
+        var containers = w.AppContainers;
         if (containers.Count > 0 && containers.All(c => c.SecurityContext?.Map("seccompProfile")?.Text("type") is "RuntimeDefault" or "Localhost"))
         {
             return Pass(containers[0].SecurityContext!, "every container sets a seccomp profile");

@@ -44,8 +44,21 @@ public sealed record Workload(ManifestResource Resource, YamlMapping PodSpec, Ya
     public bool MalformedSpec { get; init; }
 
     /// <summary>A container list is present but is not a list: per-pod container checks cannot decide.</summary>
-    public bool ContainerListMalformed =>
-        new[] { "containers", "initContainers", "ephemeralContainers" }.Any(k => PodSpec.Has(k) && PodSpec[k] is not YamlSequence);
+    public bool ContainerListMalformed => containerListMalformed ??= IsMalformed(PodSpec, "containers") || IsMalformed(PodSpec, "initContainers") || IsMalformed(PodSpec, "ephemeralContainers");
+
+    private bool? containerListMalformed;
+
+    private static bool IsMalformed(YamlMapping spec, string key) => spec.Has(key) && spec[key] is not YamlSequence;
+
+    /// <summary>Containers and init containers, without ephemeral (debug) ones; built once, many checks ask.</summary>
+    public IReadOnlyList<WorkloadContainer> NonEphemeralContainers => nonEphemeral ??= [.. Containers.Where(c => c.Kind != ContainerKind.Ephemeral)];
+
+    private IReadOnlyList<WorkloadContainer>? nonEphemeral;
+
+    /// <summary>The app containers (spec.containers) only.</summary>
+    public IReadOnlyList<WorkloadContainer> AppContainers => appContainers ??= [.. Containers.Where(c => c.Kind == ContainerKind.Container)];
+
+    private IReadOnlyList<WorkloadContainer>? appContainers;
 
     public YamlMapping? PodSecurityContext => PodSpec.Map("securityContext");
 

@@ -71,18 +71,28 @@ public sealed class NetworkModel
             var ns = resource.Namespace ?? "default";
             var (name, kind) = resource.Kind == "Pod" ? PodOwner(resource) : (resource.Name ?? string.Empty, resource.Kind);
             var labels = LabelSelector.Labels(workload.PodMetadata?.Map("labels"));
-            var ports = workload.Containers.SelectMany(c => c.Node.Seq("ports")?.Items.OfType<YamlMapping>() ?? [])
-                .Select(ReadContainerPort).OfType<ContainerPort>().ToList();
+            var ports = new List<ContainerPort>();
+            foreach (var container in workload.Containers)
+            {
+                foreach (var item in container.Node.Seq("ports")?.Items ?? [])
+                {
+                    if (item is YamlMapping node && ReadContainerPort(node) is { } port)
+                    {
+                        ports.Add(port);
+                    }
+                }
+            }
             var entry = new NetpolWorkload(ns, name, kind, labels, ports, resource);
-            if (byName.TryGetValue(entry.Name, out var existing))
+            var key = entry.Name;
+            if (byName.TryGetValue(key, out var existing))
             {
                 // Pods of one owner are one workload: netpol-analyzer keeps the first pod's labels; ports add up.
-                byName[entry.Name] = existing with { Ports = [.. existing.Ports, .. ports.Where(p => !existing.Ports.Contains(p))] };
+                byName[key] = existing with { Ports = [.. existing.Ports, .. ports.Where(p => !existing.Ports.Contains(p))] };
             }
             else
             {
-                byName[entry.Name] = entry;
-                order.Add(entry.Name);
+                byName[key] = entry;
+                order.Add(key);
             }
         }
         return [.. order.Select(n => byName[n])];

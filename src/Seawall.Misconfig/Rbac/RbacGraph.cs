@@ -20,6 +20,27 @@ public sealed class RbacGraph
     };
 
     private readonly Dictionary<(string Kind, string? Namespace, string Name), RbacRole> roles = [];
+    private bool builtInsAdded;
+
+    /// <summary>
+    /// The input's roles, then the built-in ones, added on first use: a set without bindings (most of them when every
+    /// manifest is scanned on its own) never needs them.
+    /// </summary>
+    private Dictionary<(string Kind, string? Namespace, string Name), RbacRole> Roles
+    {
+        get
+        {
+            if (!builtInsAdded)
+            {
+                foreach (var builtIn in BootstrapRoles.All)
+                {
+                    roles.TryAdd((builtIn.Kind, null, builtIn.Name), builtIn);
+                }
+                builtInsAdded = true;
+            }
+            return roles;
+        }
+    }
     private readonly Dictionary<RbacRole, IReadOnlyList<PolicyRule>> effective = new(ReferenceEqualityComparer.Instance);
 
     public IReadOnlyList<RbacBinding> Bindings { get; }
@@ -44,10 +65,6 @@ public sealed class RbacGraph
                 bindings.Add(binding);
             }
         }
-        foreach (var builtIn in BootstrapRoles.All)
-        {
-            roles.TryAdd((builtIn.Kind, null, builtIn.Name), builtIn);
-        }
         InputRoles = input;
         Bindings = bindings;
     }
@@ -57,8 +74,8 @@ public sealed class RbacGraph
     /// <summary>The role a binding names: a Role in the binding's namespace or a ClusterRole; null when unknown.</summary>
     public RbacRole? RoleOf(RbacBinding binding) => binding.RoleKind switch
     {
-        "ClusterRole" => roles.GetValueOrDefault(("ClusterRole", null, binding.RoleName)),
-        "Role" when !binding.IsCluster => roles.GetValueOrDefault(("Role", binding.Scope, binding.RoleName)),
+        "ClusterRole" => Roles.GetValueOrDefault(("ClusterRole", null, binding.RoleName)),
+        "Role" when !binding.IsCluster => Roles.GetValueOrDefault(("Role", binding.Scope, binding.RoleName)),
         _ => null, // a ClusterRoleBinding cannot name a Role
     };
 
@@ -83,7 +100,7 @@ public sealed class RbacGraph
             return []; // an aggregation cycle adds nothing beyond what the other roles give
         }
         var rules = new List<PolicyRule>();
-        foreach (var other in roles.Values.Where(r => r.IsCluster && !ReferenceEquals(r, role) && selectors.Any(s => s.Matches(r.Labels))).OrderBy(r => r.Name, StringComparer.Ordinal))
+        foreach (var other in Roles.Values.Where(r => r.IsCluster && !ReferenceEquals(r, role) && selectors.Any(s => s.Matches(r.Labels))).OrderBy(r => r.Name, StringComparer.Ordinal))
         {
             foreach (var rule in RulesOf(other, visiting))
             {
