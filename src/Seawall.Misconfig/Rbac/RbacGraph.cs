@@ -78,7 +78,9 @@ public sealed class RbacGraph
     /// </summary>
     public IEnumerable<(RbacSubject Account, RbacSubject Via)> AccountsReachedBy(RbacBinding binding)
     {
-        if (!binding.Subjects.Any(s => s.Kind is "Group" or "User"))
+        // Most bindings name no such subject: skip the walk over every account.
+        if (!binding.Subjects.Any(s => ServiceAccountGroups.IsServiceAccountGroup(s)
+            || (s.Kind == "User" && s.Name.StartsWith(ServiceAccountGroups.UsernamePrefix, StringComparison.Ordinal))))
         {
             yield break;
         }
