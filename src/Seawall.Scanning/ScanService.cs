@@ -181,11 +181,12 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             .GroupBy(f => f.Location!.Path!, StringComparer.Ordinal)
             .Select(g => new ScanResult { Target = g.Key, Class = ResultClass.Config, Type = "dockerfile", Findings = [.. g] }));
         var reachability = Seawall.Misconfig.NetworkPolicy.ReachabilityReport.For(set.Resources, out var reachabilitySkipped);
+        var malformedCidrs = Seawall.Misconfig.NetworkPolicy.NetworkModel.CidrWarnings(set.Resources);
         return Task.FromResult(new ScanReport
         {
             Artifact = new ArtifactInfo(string.Join(' ', paths), ArtifactType.Config),
             Results = results,
-            Warnings = [.. set.Warnings, .. dockerfiles.Warnings, .. reachabilitySkipped is null ? Array.Empty<string>() : [reachabilitySkipped]],
+            Warnings = [.. set.Warnings, .. dockerfiles.Warnings, .. reachabilitySkipped is null ? Array.Empty<string>() : [reachabilitySkipped], .. malformedCidrs],
             Reachability = reachability,
             Rbac = Seawall.Misconfig.Rbac.RbacReport.Summarize(set.Resources, rbacQuery),
         });

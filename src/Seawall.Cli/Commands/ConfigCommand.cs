@@ -13,7 +13,7 @@ internal static class ConfigCommand
         var common = new CommonOptions();
         var compliance = new ComplianceOption();
         var paths = new Argument<string[]>("paths") { Description = "Manifest files or directories (.yaml, .yml, .json; rendered Helm and Kustomize output) and Dockerfiles (Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile)", Arity = ArgumentArity.OneOrMore };
-        var netpolQuery = new Option<string?>("--netpol-query") { Description = "Is a connection allowed, and by which policies: \"SRC -> DST[:PORT[/TCP|UDP|SCTP]]\", sides as NS/LABEL=VALUE, NS/NAME[Kind] or an IPv4 address" };
+        var netpolQuery = new Option<string?>("--netpol-query") { Description = "Is a connection allowed, and by which policies: \"SRC -> DST[:PORT[/TCP|UDP|SCTP]]\", sides as NS/LABEL=VALUE, NS/NAME[Kind] or an IPv4 or IPv6 address (a port after an IPv6 one: [ADDR]:PORT)" };
         var rbacQuery = new Option<string?>("--rbac-query") { Description = "List who can: \"VERB RESOURCE[.GROUP][/SUB] [-n NS | --all-namespaces]\", e.g. \"get secrets -n prod\"" };
         var command = new Command("config", "Check Kubernetes manifests and Dockerfiles for misconfigurations") { paths, rbacQuery };
         command.Options.Add(netpolQuery);
@@ -58,7 +58,7 @@ internal static class ConfigCommand
             return ExitCodes.Usage;
         }
         var set = ManifestLoader.Load(paths, cancellationToken);
-        foreach (var warning in set.Warnings)
+        foreach (var warning in set.Warnings.Concat(NetworkModel.CidrWarnings(set.Resources)))
         {
             await System.Console.Error.WriteLineAsync("warning: " + warning).ConfigureAwait(false);
         }

@@ -25,6 +25,9 @@ public sealed record RbacSubjectRights(string Kind, string Name, string? Namespa
 public sealed record RbacRight(string CheckId, string Right, string Scope, string Binding, string Role)
 {
     public Location? Location { get; init; }
+
+    /// <summary>The binding's subject ("Group system:serviceaccounts:prod") through which a service account holds the right; null when the binding names the account.</summary>
+    public string? Via { get; init; }
 }
 
 /// <summary>Who can do what `--rbac-query` asked: the request as understood, and every subject allowed.</summary>
@@ -38,4 +41,7 @@ public sealed record RbacQueryMatch(string Kind, string Name, string? Namespace,
 {
     public IReadOnlyList<string> ResourceNames { get; init; } = [];
     public Location? Location { get; init; }
+
+    /// <summary>For a service account allowed only through a group of service accounts (or its user name): that binding subject.</summary>
+    public string? Via { get; init; }
 }

@@ -9,6 +9,7 @@ public static class ManifestCheckCatalog
     public static IReadOnlyList<ManifestCheck> All { get; } = [.. WorkloadChecks.All(), .. ResourceChecks.All(), .. IngressAndRbacChecks.All(), .. ControlPlaneChecks.All(),
         .. HostAndConfinementChecks.All(), .. PspAndTillerChecks.All(), .. KubeLinterChecks.All(), .. KubeLinterObjectChecks.All(),
         .. NetworkPolicy.NetworkPolicyChecks.All().Select(c => c.Entry),
+        .. NetworkPolicy.KubeLinterNetworkPolicyChecks.All(),
         .. Rbac.RbacChecks.All().Select(c => c.Entry)];
 
     public static IReadOnlyList<SkippedPeerCheck> NotImplemented { get; } = [];

@@ -4,19 +4,77 @@ using System.Net.Sockets;
 
 namespace Seawall.Misconfig.NetworkPolicy;
 
-/// <summary>An inclusive IPv4 interval, the unit netpol-analyzer names external peers by (<c>first-last[External]</c>).</summary>
-public readonly record struct IpRange(uint First, uint Last)
+/// <summary>
+/// An inclusive interval of IPv4 or IPv6 addresses (128-bit arithmetic for both; an IPv4 range never passes
+/// 2^32 - 1). The unit netpol-analyzer names external peers by (<c>first-last[External]</c>).
+/// </summary>
+public readonly record struct IpRange(UInt128 First, UInt128 Last, bool IsIPv6 = false)
 {
+    private static readonly UInt128 V4Max = uint.MaxValue;
+
+    /// <summary>Every IPv4 address.</summary>
     public static IpRange Everything { get; } = new(0, uint.MaxValue);
 
-    public bool Contains(IpRange other) => First <= other.First && other.Last <= Last;
+    /// <summary>Every IPv6 address.</summary>
+    public static IpRange EverythingV6 { get; } = new(0, UInt128.MaxValue, IsIPv6: true);
 
-    public string Name => $"{Format(First)}-{Format(Last)}[External]";
+    public UInt128 FamilyMax => IsIPv6 ? UInt128.MaxValue : V4Max;
+
+    public bool Contains(IpRange other) => IsIPv6 == other.IsIPv6 && First <= other.First && other.Last <= Last;
+
+    public bool Overlaps(IpRange other) => IsIPv6 == other.IsIPv6 && First <= other.Last && other.First <= Last;
+
+    /// <summary>
+    /// The connlist name. IPv4 as netpol-analyzer prints it (<c>first-last[External]</c>). netpol-analyzer does not
+    /// read IPv6 blocks (np-guard/netpol-analyzer#47), so an IPv6 piece is named by its CIDR when it is exactly one,
+    /// which is how policies write them, and by <c>first-last</c> (RFC 5952 text) otherwise.
+    /// </summary>
+    public string Name => (IsIPv6 && Cidr is { } cidr ? cidr : $"{FirstText}-{LastText}") + "[External]";
+
+    public string FirstText => Text(First);
+
+    public string LastText => Text(Last);
+
+    /// <summary>The range as one CIDR (<c>2001:db8::/32</c>), or null when it is not aligned on a prefix.</summary>
+    public string? Cidr
+    {
+        get
+        {
+            var size = Last - First; // one less than the number of addresses
+            if ((size & (size + 1)) != 0 && size != FamilyMax)
+            {
+                return null; // not a power of two
+            }
+            if ((First & size) != 0)
+            {
+                return null; // not aligned
+            }
+            var hostBits = size == FamilyMax ? (IsIPv6 ? 128 : 32) : (int)UInt128.Log2(size + 1);
+            return string.Create(CultureInfo.InvariantCulture, $"{FirstText}/{(IsIPv6 ? 128 : 32) - hostBits}");
+        }
+    }
+
+    private string Text(UInt128 address) => IsIPv6 ? FormatV6(address) : Format((uint)address);
 
     public static string Format(uint address) =>
         string.Create(CultureInfo.InvariantCulture, $"{address >> 24}.{(address >> 16) & 255}.{(address >> 8) & 255}.{address & 255}");
 
-    /// <summary>An IPv4 CIDR as a range; null for IPv6 or text that is not a CIDR (the policy is then ignored for it).</summary>
+    /// <summary>RFC 5952 text (<c>2001:db8::1</c>), as IPAddress writes it.</summary>
+    private static string FormatV6(UInt128 address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        for (var i = 15; i >= 0; i--)
+        {
+            bytes[i] = (byte)(address & 0xff);
+            address >>= 8;
+        }
+        return new IPAddress(bytes).ToString();
+    }
+
+    /// <summary>
+    /// An IPv4 or IPv6 CIDR (a bare address is its /32 or /128) as a range; host bits are cleared as the API server's
+    /// net.ParseCIDR does. Null for text that is not one (a zone, a prefix past the family's width, garbage).
+    /// </summary>
     public static IpRange? FromCidr(string? cidr)
     {
         if (cidr is null)
@@ -24,32 +82,49 @@ public readonly record struct IpRange(uint First, uint Last)
             return null;
         }
         var slash = cidr.IndexOf('/', StringComparison.Ordinal);
-        var addressText = slash < 0 ? cidr : cidr[..slash];
-        if (!IPAddress.TryParse(addressText.Trim(), out var address) || address.AddressFamily != AddressFamily.InterNetwork)
+        var addressText = (slash < 0 ? cidr : cidr[..slash]).Trim();
+        if (addressText.Contains('%', StringComparison.Ordinal) || !IPAddress.TryParse(addressText, out var address)
+            || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
         {
             return null;
         }
-        var prefix = 32;
-        if (slash >= 0 && (!int.TryParse(cidr[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > 32))
+        var v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+        // IPAddress.TryParse takes "10" or "10.1" as IPv4 shorthands; a CIDR spells the four parts out.
+        if (!v6 && addressText.Count(c => c == '.') != 3)
         {
             return null;
         }
-        var bytes = address.GetAddressBytes();
-        var value = (uint)bytes[0] << 24 | (uint)bytes[1] << 16 | (uint)bytes[2] << 8 | bytes[3];
-        var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
-        return new IpRange(value & mask, (value & mask) | ~mask);
+        var width = v6 ? 128 : 32;
+        var prefix = width;
+        if (slash >= 0 && (!int.TryParse(cidr[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > width))
+        {
+            return null;
+        }
+        UInt128 value = 0;
+        foreach (var b in address.GetAddressBytes())
+        {
+            value = value << 8 | b;
+        }
+        var all = v6 ? UInt128.MaxValue : V4Max;
+        var host = prefix == 0 ? all : (UInt128.One << (width - prefix)) - 1;
+        var network = value & ~host & all;
+        return new IpRange(network, network | host, v6);
     }
 
-    /// <summary>Parses <c>a.b.c.d-e.f.g.h</c> (with or without the <c>[External]</c> suffix).</summary>
+    /// <summary>Parses <c>first-last</c> or a CIDR, IPv4 or IPv6 (with or without the <c>[External]</c> suffix).</summary>
     public static IpRange? Parse(string text)
     {
         var name = text.EndsWith("[External]", StringComparison.Ordinal) ? text[..^"[External]".Length] : text;
         var dash = name.IndexOf('-', StringComparison.Ordinal);
-        if (dash < 0 || FromCidr(name[..dash]) is not { } first || FromCidr(name[(dash + 1)..]) is not { } last)
+        if (dash < 0)
+        {
+            return name.Contains('/', StringComparison.Ordinal) ? FromCidr(name) : null;
+        }
+        if (FromCidr(name[..dash]) is not { } first || FromCidr(name[(dash + 1)..]) is not { } last || first.IsIPv6 != last.IsIPv6 || last.First < first.First)
         {
             return null;
         }
-        return new IpRange(first.First, last.First);
+        return new IpRange(first.First, last.First, first.IsIPv6);
     }
 }
 
@@ -57,30 +132,43 @@ public readonly record struct IpRange(uint First, uint Last)
 public sealed record IpBlock(IpRange Cidr, IReadOnlyList<IpRange> Except)
 {
     /// <summary>Whether a whole range lies inside the block; partitions are cut at every boundary, so a range is in or out.</summary>
-    public bool Covers(IpRange range) => Cidr.Contains(range) && !Except.Any(e => e.First <= range.Last && range.First <= e.Last);
+    public bool Covers(IpRange range) => Cidr.Contains(range) && !Except.Any(e => e.Overlaps(range));
 
     public IEnumerable<IpRange> Boundaries => Except.Prepend(Cidr);
 
     /// <summary>
-    /// The coarsest cut of the IPv4 space in which every block is a union of whole pieces (what netpol-analyzer
-    /// prints when it lists external peers), in address order.
+    /// The coarsest cut of the address space in which every block is a union of whole pieces (what netpol-analyzer
+    /// prints when it lists external peers): the IPv4 space always, in address order, then the IPv6 space when a
+    /// block is IPv6 (so IPv4-only policies give the list they always gave).
     /// </summary>
     public static IReadOnlyList<IpRange> Partition(IEnumerable<IpRange> blocks)
     {
-        // Cut points: each range's first address and the address after its last.
-        var starts = new SortedSet<ulong> { 0 };
+        var list = blocks as IReadOnlyCollection<IpRange> ?? [.. blocks];
+        var result = Cut(list.Where(b => !b.IsIPv6), IpRange.Everything);
+        if (list.Any(b => b.IsIPv6))
+        {
+            result.AddRange(Cut(list.Where(b => b.IsIPv6), IpRange.EverythingV6));
+        }
+        return result;
+    }
+
+    private static List<IpRange> Cut(IEnumerable<IpRange> blocks, IpRange space)
+    {
+        // Cut points: each range's first address and the address after its last (none past the family's end).
+        var starts = new SortedSet<UInt128> { space.First };
         foreach (var block in blocks)
         {
             starts.Add(block.First);
-            starts.Add((ulong)block.Last + 1);
+            if (block.Last < space.Last)
+            {
+                starts.Add(block.Last + 1);
+            }
         }
-        starts.RemoveWhere(s => s > uint.MaxValue);
-        var list = starts.ToList();
-        var result = new List<IpRange>(list.Count);
-        for (var i = 0; i < list.Count; i++)
+        var points = starts.ToList();
+        var result = new List<IpRange>(points.Count);
+        for (var i = 0; i < points.Count; i++)
         {
-            var last = i + 1 < list.Count ? list[i + 1] - 1 : uint.MaxValue;
-            result.Add(new IpRange((uint)list[i], (uint)last));
+            result.Add(new IpRange(points[i], i + 1 < points.Count ? points[i + 1] - 1 : space.Last, space.IsIPv6));
         }
         return result;
     }

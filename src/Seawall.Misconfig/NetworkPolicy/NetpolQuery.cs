@@ -4,20 +4,21 @@ using System.Text;
 namespace Seawall.Misconfig.NetworkPolicy;
 
 /// <summary>One side of a query: a namespace and either labels (<c>app=web,tier=front</c>), a workload name
-/// (<c>web</c> or <c>web[Deployment]</c>), or an external IPv4 address.</summary>
+/// (<c>web</c> or <c>web[Deployment]</c>), or an external IPv4 or IPv6 address (<c>2001:db8::1</c> or <c>[2001:db8::1]</c>).</summary>
 public sealed record QueryEndpoint(string? Namespace, LabelSelector? Labels, string? Workload, string? WorkloadKind, IpRange? Address)
 {
     public static QueryEndpoint Parse(string text)
     {
         text = text.Trim();
-        if (IpRange.FromCidr(text) is { } address && !text.Contains('/', StringComparison.Ordinal))
+        var bare = text.Length > 2 && text[0] == '[' && text[^1] == ']' ? text[1..^1] : text;
+        if (!bare.Contains('/', StringComparison.Ordinal) && IpRange.FromCidr(bare) is { } address)
         {
             return new QueryEndpoint(null, null, null, null, address);
         }
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash <= 0 || slash == text.Length - 1)
         {
-            throw new FormatException($"'{text}': expected NAMESPACE/LABEL=VALUE[,...], NAMESPACE/NAME[Kind] or an IPv4 address");
+            throw new FormatException($"'{text}': expected NAMESPACE/LABEL=VALUE[,...], NAMESPACE/NAME[Kind] or an IPv4 or IPv6 address");
         }
         var ns = text[..slash];
         var rest = text[(slash + 1)..];
@@ -64,7 +65,10 @@ public sealed record NetpolQuery(QueryEndpoint Source, QueryEndpoint Destination
         var destination = text[(arrow + 2)..].Trim();
         var protocol = Protocol.Tcp;
         int? port = null;
-        var colon = destination.LastIndexOf(':');
+        // An IPv6 destination takes a port only in brackets ("[2001:db8::1]:443", as in a URL): its own colons would
+        // read as one. A bare IPv6 address is the whole destination.
+        var colon = destination.StartsWith('[') ? destination.IndexOf("]:", StringComparison.Ordinal) is var end and > 0 ? end + 1 : -1
+            : IsIPv6Address(destination) ? -1 : destination.LastIndexOf(':');
         if (colon > 0)
         {
             var portText = destination[(colon + 1)..];
@@ -83,6 +87,8 @@ public sealed record NetpolQuery(QueryEndpoint Source, QueryEndpoint Destination
         }
         return new NetpolQuery(QueryEndpoint.Parse(text[..arrow]), QueryEndpoint.Parse(destination), protocol, port);
     }
+
+    private static bool IsIPv6Address(string text) => !text.Contains('/', StringComparison.Ordinal) && IpRange.FromCidr(text) is { IsIPv6: true };
 
     /// <summary>One line per (source, destination) pair: ALLOWED or DENIED, then the egress and the ingress side.</summary>
     public string Answer(ReachabilityAnalyzer analyzer)
@@ -107,8 +113,8 @@ public sealed record NetpolQuery(QueryEndpoint Source, QueryEndpoint Destination
             var egress = src is null ? new SideDecision(ConnectionSet.All, [], []) : analyzer.Egress(src, dst, dst is null ? Destination.Address : null);
             var ingress = dst is null ? new SideDecision(ConnectionSet.All, [], []) : analyzer.Ingress(src, src is null ? Source.Address : null, dst);
             var allowed = egress.Allowed.Intersect(ingress.Allowed).Intersect(wanted);
-            var srcName = src?.Name ?? IpRange.Format(Source.Address!.Value.First);
-            var dstName = dst?.Name ?? IpRange.Format(Destination.Address!.Value.First);
+            var srcName = src?.Name ?? Source.Address!.Value.FirstText;
+            var dstName = dst?.Name ?? Destination.Address!.Value.FirstText;
             text.Append(allowed.IsEmpty ? "DENIED  " : "ALLOWED ").Append(srcName).Append(" -> ").Append(dstName).Append(' ').Append(what);
             if (!allowed.IsEmpty && Port is null)
             {

@@ -169,7 +169,7 @@ public sealed class NetworkModel
     {
         if (peer.Map("ipBlock") is { } block)
         {
-            // IPv6 or malformed CIDRs match no IPv4 range: the peer then admits nothing.
+            // A malformed CIDR (the API server would refuse the policy) admits nothing; CidrWarnings says so.
             return IpRange.FromCidr(block.Text("cidr")) is { } cidr
                 ? new PolicyPeer(null, null, new IpBlock(cidr, [.. block.Seq("except")?.Items.OfType<YamlScalar>().Select(s => IpRange.FromCidr(s.Value)).OfType<IpRange>() ?? []]))
                 : null;
@@ -177,6 +177,36 @@ public sealed class NetworkModel
         var pods = peer["podSelector"] is YamlMapping podSelector ? LabelSelector.From(podSelector) : null;
         var namespaces = peer["namespaceSelector"] is YamlMapping namespaceSelector ? LabelSelector.From(namespaceSelector) : null;
         return pods is null && namespaces is null ? null : new PolicyPeer(pods, namespaces, null);
+    }
+
+    /// <summary>
+    /// One warning per ipBlock CIDR that is not one (IPv4 or IPv6): the API server refuses such a policy, and the
+    /// model reads the peer as admitting nothing (a bad cidr) or without that exception (a bad except entry).
+    /// </summary>
+    public static IReadOnlyList<string> CidrWarnings(IEnumerable<ManifestResource> resources)
+    {
+        var warnings = new List<string>();
+        foreach (var resource in resources.Where(r => r.Kind == "NetworkPolicy"))
+        {
+            var spec = resource.Root.Map("spec");
+            foreach (var key in new[] { ("ingress", "from"), ("egress", "to") })
+            {
+                foreach (var rule in spec?.Seq(key.Item1)?.Items.OfType<YamlMapping>() ?? [])
+                {
+                    foreach (var block in (rule.Seq(key.Item2)?.Items.OfType<YamlMapping>() ?? []).Select(p => p.Map("ipBlock")).OfType<YamlMapping>())
+                    {
+                        var texts = (block.Scalar("cidr") is { } cidr ? new[] { ("cidr", cidr) } : [])
+                            .Concat((block.Seq("except")?.Items.OfType<YamlScalar>() ?? []).Select(e => ("except", e)));
+                        foreach (var (field, scalar) in texts.Where(t => IpRange.FromCidr(t.Item2.Value) is null))
+                        {
+                            warnings.Add($"{resource.File}:{scalar.Line}: NetworkPolicy {resource.Namespace ?? "default"}/{resource.Name}: ipBlock {field} \"{scalar.Value}\" is not an IPv4 or IPv6 CIDR; "
+                                + (field == "cidr" ? "the peer admits nothing" : "the exception is ignored"));
+                        }
+                    }
+                }
+            }
+        }
+        return warnings;
     }
 
     private static PolicyPort? ReadPort(YamlMapping port)

@@ -19,6 +19,10 @@ public static class NetworkPolicyChecks
     private static readonly IpRange[] PrivateRanges =
         [.. new[] { "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16" }.Select(c => IpRange.FromCidr(c)!.Value)];
 
+    /// <summary>IPv6 addresses that are not the internet: unspecified, loopback, unique local (RFC 4193), link-local.</summary>
+    private static readonly IpRange[] PrivateRangesV6 =
+        [.. new[] { "::/128", "::1/128", "fc00::/7", "fe80::/10" }.Select(c => IpRange.FromCidr(c)!.Value)];
+
     /// <summary>One model per loaded set: the five checks and the report share it (see <see cref="SetCache{T}"/>).</summary>
     public static ReachabilityAnalyzer AnalyzerFor(IReadOnlyList<ManifestResource> set) =>
         SetCache<ReachabilityAnalyzer>.For(set, s => new ReachabilityAnalyzer(NetworkModel.From(s)));
@@ -42,14 +46,14 @@ public static class NetworkPolicyChecks
         yield return ClusterCheck.Create(
             new CheckInfo("k8s-netpol-ingress-from-anywhere", "Workload accepts traffic from any address", Severity.High)
             {
-                Description = "Every IPv4 address may connect to the workload: no policy isolates its ingress, or a rule admits 0.0.0.0/0 (an ipBlock covering everything, or a rule without `from`).",
+                Description = "Every IPv4 (or every IPv6) address may connect to the workload: no policy isolates its ingress, or a rule admits 0.0.0.0/0 or ::/0 (an ipBlock covering everything, or a rule without `from`).",
                 Remediation = "Select the workload with a NetworkPolicy whose ingress rules name the pods, namespaces or CIDRs that need it, with ports.",
                 References = ["C-0260", Nsa, Nist],
             }, null, IngressFromAnywhere);
         yield return ClusterCheck.Create(
             new CheckInfo("k8s-netpol-egress-to-internet", "Workload may open connections to the internet", Severity.Medium)
             {
-                Description = "The workload's egress allows public (non-RFC 1918) addresses: no policy isolates its egress, or a rule allows 0.0.0.0/0 or a public ipBlock. That is the exfiltration and command-and-control path.",
+                Description = "The workload's egress allows public (non-RFC 1918, non-ULA) addresses: no policy isolates its egress, or a rule allows 0.0.0.0/0, ::/0 or a public ipBlock. That is the exfiltration and command-and-control path.",
                 Remediation = "Isolate the workload's egress with a NetworkPolicy and allow only in-cluster peers, DNS and the external CIDRs it must reach.",
                 References = ["C-0260", Nsa, Nist],
             }, null, EgressToInternet);
@@ -89,8 +93,12 @@ public static class NetworkPolicyChecks
                 yield return (workload.Resource!, ManifestCheck.Fail(workload.Resource!.Root, $"{workload.Name}: every address may connect ({ConnectionSet.All}); no NetworkPolicy isolates its ingress"));
                 continue;
             }
-            var decisions = analyzer.SourceRanges.Select(r => analyzer.Ingress(null, r, workload)).ToList();
-            if (decisions.All(d => !d.Allowed.IsEmpty))
+            // Every address of one family is "anywhere": ::/0 opens a dual-stack pod as 0.0.0.0/0 does. (IPv6 pieces
+            // exist only when a policy names an IPv6 block.)
+            var decisions = analyzer.SourceRanges.GroupBy(r => r.IsIPv6)
+                .Select(family => family.Select(r => analyzer.Ingress(null, r, workload)).ToList())
+                .FirstOrDefault(family => family.All(d => !d.Allowed.IsEmpty));
+            if (decisions is not null)
             {
                 var open = decisions.Aggregate(ConnectionSet.All, (acc, d) => acc.Intersect(d.Allowed));
                 var why = decisions[0].Isolated
@@ -122,7 +130,7 @@ public static class NetworkPolicyChecks
                 var why = decision.Isolated
                     ? "allowed by " + string.Join(", ", decision.Matches.Select(m => $"{m.Policy.Name} egress rule #{m.Rule.Index + 1}").Distinct(StringComparer.Ordinal))
                     : "no NetworkPolicy isolates its egress";
-                yield return (workload.Resource!, ManifestCheck.Fail(workload.Resource!.Root, $"{workload.Name}: may connect to {IpRange.Format(open.Range.First)}-{IpRange.Format(open.Range.Last)} ({decision.Allowed}); {why}"));
+                yield return (workload.Resource!, ManifestCheck.Fail(workload.Resource!.Root, $"{workload.Name}: may connect to {open.Range.FirstText}-{open.Range.LastText} ({decision.Allowed}); {why}"));
             }
             else
             {
@@ -133,8 +141,13 @@ public static class NetworkPolicyChecks
 
     private static readonly Lazy<List<IpRange>> UncutPublicPieces = new(() => PublicPieces(IpBlock.Partition([])));
 
-    private static List<IpRange> PublicPieces(IEnumerable<IpRange> destinations) =>
-        [.. IpBlock.Partition(destinations.Concat(PrivateRanges)).Where(r => !PrivateRanges.Any(p => p.Contains(r)))];
+    private static List<IpRange> PublicPieces(IEnumerable<IpRange> destinations)
+    {
+        // IPv6 pieces exist only when a policy names an IPv6 block; then its private ranges are cut out too.
+        var list = destinations as IReadOnlyList<IpRange> ?? [.. destinations];
+        return [.. IpBlock.Partition(list.Concat(PrivateRanges).Concat(list.Any(r => r.IsIPv6) ? PrivateRangesV6 : []))
+            .Where(r => !PrivateRanges.Any(p => p.Contains(r)) && !PrivateRangesV6.Any(p => p.Contains(r)))];
+    }
 
     /// <summary>
     /// checkov's CKV2_K8S_6: every Pod, and every workload's pod template, needs a NetworkPolicy whose podSelector

@@ -7,6 +7,9 @@ namespace Seawall.Misconfig.Rbac;
 /// </summary>
 public sealed record Permission(string ApiGroup, string Resource, string Verb, string? Namespace, IReadOnlyList<string> ResourceNames, string? NonResourceUrl, RbacSubject Subject, RbacBinding Binding, RbacRole Role)
 {
+    /// <summary>The binding's subject (a group of service accounts, or the account's user name) through which a service account holds the right; null when the binding names it.</summary>
+    public RbacSubject? Via { get; init; }
+
     public string Scope => Namespace ?? "cluster";
 
     public override string ToString() => NonResourceUrl is { } url

@@ -114,8 +114,11 @@ public static class RbacChecks
 
     private static CheckOutcome? DefaultServiceAccount(RbacGraph graph, RbacBinding binding)
     {
-        var defaults = binding.Subjects.Where(s => s.IsDefaultServiceAccount).ToList();
-        if (defaults.Count == 0)
+        // The default account is named, or reached through its user name or a group every service account of a
+        // namespace is in: the token controller creates `default` in every namespace, so such a group always holds one.
+        var defaults = binding.Subjects.Where(s => s.IsDefaultServiceAccount || (s.Kind == "User" && ServiceAccountGroups.ReachesDefaultAccounts(s))).ToList();
+        var groups = binding.Subjects.Where(ServiceAccountGroups.IsServiceAccountGroup).ToList();
+        if (defaults.Count == 0 && groups.Count == 0)
         {
             return Pass((YamlNode?)binding.Resource.Root.Seq("subjects") ?? binding.Resource.Root, "no default service account bound");
         }
@@ -123,8 +126,23 @@ public static class RbacChecks
         {
             return null;
         }
-        return graph.GrantsOf(binding).FirstOrDefault() is { } grant
-            ? Fail(binding.Resource.Root.Seq("subjects"), $"{binding} grants {grant.Rule} to {Subjects(defaults)} through {role}")
-            : Pass(binding.Resource.Root.Seq("subjects"), $"{role} grants nothing");
+        var grants = graph.GrantsOf(binding).ToList();
+        if (defaults.Count > 0 && grants.FirstOrDefault() is { } grant)
+        {
+            return Fail(binding.Resource.Root.Seq("subjects"), $"{binding} grants {grant.Rule} to {Subjects(defaults)} through {role}");
+        }
+        // Through a group, discovery does not count: Kubernetes already grants it to every signed-in identity
+        // (system:discovery, system:basic-user), so a binding that repeats it gives the default accounts nothing.
+        if (groups.Count > 0 && grants.FirstOrDefault(g => !IsDiscovery(g.Rule)) is { } beyond)
+        {
+            return Fail(binding.Resource.Root.Seq("subjects"), $"{binding} grants {beyond.Rule} to the default service account of {DefaultsIn(groups)} through {role}");
+        }
+        return Pass(binding.Resource.Root.Seq("subjects"), grants.Count == 0 ? $"{role} grants nothing" : $"{role} grants no more than discovery to {Subjects(groups)}");
     }
+
+    /// <summary>Which namespaces' default accounts the groups hold, in words.</summary>
+    private static string DefaultsIn(List<RbacSubject> groups) =>
+        groups.Any(g => !g.Name.StartsWith(ServiceAccountGroups.NamespaceGroupPrefix, StringComparison.Ordinal))
+            ? $"every namespace ({Subjects(groups)})"
+            : string.Join(", ", groups.Select(g => $"namespace {g.Name[ServiceAccountGroups.NamespaceGroupPrefix.Length..]}")) + $" ({Subjects(groups)})";
 }

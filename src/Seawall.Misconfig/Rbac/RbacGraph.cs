@@ -48,12 +48,29 @@ public sealed class RbacGraph
     /// <summary>Roles and ClusterRoles defined in the input (built-in ones are known but not listed here).</summary>
     public IReadOnlyList<RbacRole> InputRoles { get; }
 
+    /// <summary>
+    /// The service accounts the input shows: ServiceAccount objects, the accounts pod templates run as (default when
+    /// they name none) and the accounts bindings name; sorted by namespace and name. Rights bound to a group of
+    /// service accounts are credited to these only: a group's other members are not known from the manifests.
+    /// </summary>
+    public IReadOnlyList<RbacSubject> ServiceAccounts { get; }
+
     public RbacGraph(IEnumerable<ManifestResource> resources)
     {
         var input = new List<RbacRole>();
         var bindings = new List<RbacBinding>();
+        var accounts = new HashSet<RbacSubject>();
         foreach (var resource in resources)
         {
+            if (resource.Kind == "ServiceAccount" && resource.Name is { Length: > 0 } accountName)
+            {
+                accounts.Add(new RbacSubject("ServiceAccount", accountName, resource.Namespace ?? "default"));
+            }
+            else if (resource.Workload is { } workload)
+            {
+                var runAs = workload.PodSpec.Text("serviceAccountName") ?? workload.PodSpec.Text("serviceAccount");
+                accounts.Add(new RbacSubject("ServiceAccount", runAs is { Length: > 0 } ? runAs : "default", resource.Namespace ?? "default"));
+            }
             if (resource.Kind is "Role" or "ClusterRole" && resource.Name is not null)
             {
                 var role = RbacRole.From(resource);
@@ -67,6 +84,30 @@ public sealed class RbacGraph
         }
         InputRoles = input;
         Bindings = bindings;
+        accounts.UnionWith(bindings.SelectMany(b => b.Subjects).Where(s => s.IsServiceAccount && s.Namespace is not null));
+        ServiceAccounts = [.. accounts.OrderBy(a => a.Namespace, StringComparer.Ordinal).ThenBy(a => a.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The service accounts of the input a binding reaches only through a group (<c>system:serviceaccounts</c>,
+    /// <c>system:serviceaccounts:NS</c>, <c>system:authenticated</c>) or their user name, each with the first subject
+    /// that reaches it (the authorizer stops at the first subject that applies). Accounts the binding names are not repeated.
+    /// </summary>
+    public IEnumerable<(RbacSubject Account, RbacSubject Via)> AccountsReachedBy(RbacBinding binding)
+    {
+        // Most bindings name no such subject: skip the walk over every account.
+        if (!binding.Subjects.Any(s => ServiceAccountGroups.IsServiceAccountGroup(s)
+            || (s.Kind == "User" && s.Name.StartsWith(ServiceAccountGroups.UsernamePrefix, StringComparison.Ordinal))))
+        {
+            yield break;
+        }
+        foreach (var account in ServiceAccounts)
+        {
+            if (!binding.Subjects.Contains(account) && binding.Subjects.FirstOrDefault(s => ServiceAccountGroups.Reaches(s, account)) is { } via)
+            {
+                yield return (account, via);
+            }
+        }
     }
 
     public static bool IsClusterScoped(string resource) => ClusterScoped.Contains(resource.Split('/')[0]);
@@ -138,8 +179,33 @@ public sealed class RbacGraph
         }
     }
 
-    /// <summary>Every binding and the rule in it that allows <paramref name="request"/>, in binding order.</summary>
-    public IEnumerable<(Grant Grant, RbacSubject Subject)> WhoCan(RbacRequest request)
+    /// <summary>
+    /// Every binding and the rule in it that allows <paramref name="request"/>, with each subject it names, in binding
+    /// order; then every service account of the input that gets the right only through a group of service accounts,
+    /// with the binding subject (Via) and the binding it comes through.
+    /// </summary>
+    public IEnumerable<(Grant Grant, RbacSubject Subject, RbacSubject? Via)> WhoCan(RbacRequest request)
+    {
+        var grants = Allowing(request).ToList();
+        var direct = grants.SelectMany(g => g.Binding.Subjects).ToHashSet();
+        foreach (var grant in grants)
+        {
+            foreach (var subject in grant.Binding.Subjects)
+            {
+                yield return (grant, subject, null);
+            }
+        }
+        foreach (var grant in grants)
+        {
+            foreach (var (account, via) in AccountsReachedBy(grant.Binding).Where(a => !direct.Contains(a.Account)))
+            {
+                yield return (grant, account, via);
+            }
+        }
+    }
+
+    /// <summary>Each binding whose rules allow the request, with the first rule that does.</summary>
+    private IEnumerable<Grant> Allowing(RbacRequest request)
     {
         foreach (var binding in Bindings)
         {
@@ -154,34 +220,36 @@ public sealed class RbacGraph
             if ((grants.FirstOrDefault(g => g.Rule.Allows(request))
                 ?? grants.FirstOrDefault(g => request.Name is null && g.Rule.ResourceNames.Count > 0 && g.Rule.Allows(request with { Name = g.Rule.ResourceNames[0] }))) is { } grant)
             {
-                foreach (var subject in binding.Subjects)
-                {
-                    yield return (grant, subject);
-                }
+                yield return grant;
             }
         }
     }
 
-    /// <summary>Every right of every subject, expanded rule by rule (verb x group x resource).</summary>
+    /// <summary>
+    /// Every right of every subject, expanded rule by rule (verb x group x resource): the subjects a binding names,
+    /// then the service accounts of the input it reaches through a group (Via set).
+    /// </summary>
     public IEnumerable<Permission> Permissions()
     {
         foreach (var binding in Bindings)
         {
+            var reached = binding.Subjects.Select(s => (Subject: s, Via: (RbacSubject?)null))
+                .Concat(AccountsReachedBy(binding).Select(a => (Subject: a.Account, Via: (RbacSubject?)a.Via))).ToList();
             foreach (var grant in GrantsOf(binding))
             {
-                foreach (var subject in binding.Subjects)
+                foreach (var (subject, via) in reached)
                 {
                     foreach (var verb in grant.Rule.Verbs)
                     {
                         foreach (var url in binding.IsCluster ? grant.Rule.NonResourceUrls : [])
                         {
-                            yield return new Permission(string.Empty, string.Empty, verb, null, [], url, subject, binding, grant.Role);
+                            yield return new Permission(string.Empty, string.Empty, verb, null, [], url, subject, binding, grant.Role) { Via = via };
                         }
                         foreach (var group in grant.Rule.ApiGroups)
                         {
                             foreach (var resource in grant.Rule.Resources.Where(r => binding.IsCluster || !IsClusterScoped(r)))
                             {
-                                yield return new Permission(group, resource, verb, grant.Namespace, grant.Rule.ResourceNames, null, subject, binding, grant.Role);
+                                yield return new Permission(group, resource, verb, grant.Namespace, grant.Rule.ResourceNames, null, subject, binding, grant.Role) { Via = via };
                             }
                         }
                     }

@@ -34,12 +34,18 @@ public static class RbacReport
                     found.Add(Right(right.CheckId, what, binding, role));
                 }
             }
+            if (found.Count == 0)
+            {
+                continue;
+            }
             foreach (var subject in binding.Subjects)
             {
-                if (found.Count > 0)
-                {
-                    (rights.TryGetValue(subject, out var list) ? list : rights[subject] = []).AddRange(found);
-                }
+                (rights.TryGetValue(subject, out var list) ? list : rights[subject] = []).AddRange(found);
+            }
+            // A service account of the input holds what is bound to its groups too; say through which.
+            foreach (var (account, via) in graph.AccountsReachedBy(binding))
+            {
+                (rights.TryGetValue(account, out var list) ? list : rights[account] = []).AddRange(found.Select(r => r with { Via = via.ToString() }));
             }
         }
         return new RbacSummary
@@ -62,6 +68,7 @@ public static class RbacReport
             {
                 ResourceNames = m.Grant.Rule.ResourceNames,
                 Location = LocationOf(m.Grant.Binding),
+                Via = m.Via?.ToString(),
             })],
         };
 

@@ -27,6 +27,10 @@ internal static class RbacSection
                 w.WriteString("scope", right.Scope);
                 w.WriteString("binding", right.Binding);
                 w.WriteString("role", right.Role);
+                if (right.Via is { } rightVia)
+                {
+                    w.WriteString("via", rightVia);
+                }
                 WriteLocation(w, right.Location);
                 w.WriteEndObject();
             }
@@ -59,6 +63,10 @@ internal static class RbacSection
                     }
                     w.WriteEndArray();
                 }
+                if (match.Via is { } matchVia)
+                {
+                    w.WriteString("via", matchVia);
+                }
                 WriteLocation(w, match.Location);
                 w.WriteEndObject();
             }
@@ -76,7 +84,7 @@ internal static class RbacSection
         foreach (var subject in rbac.Subjects)
         {
             sb.Append("  ").Append(Subject(subject.Kind, subject.Name, subject.Namespace)).Append(": ")
-              .Append(string.Join(", ", subject.Rights.Select(r => $"{r.CheckId["k8s-rbac-".Length..]} ({r.Scope}, {r.Binding})").Distinct())).Append('\n');
+              .Append(string.Join(", ", subject.Rights.Select(r => $"{r.CheckId["k8s-rbac-".Length..]} ({r.Scope}, {r.Binding}{(r.Via is null ? string.Empty : " via " + r.Via)})").Distinct())).Append('\n');
         }
         if (rbac.Query is { } query)
         {
@@ -87,6 +95,10 @@ internal static class RbacSection
                 if (match.ResourceNames.Count > 0)
                 {
                     sb.Append(" (only ").Append(string.Join(", ", match.ResourceNames)).Append(')');
+                }
+                if (match.Via is not null)
+                {
+                    sb.Append(" (as a member of ").Append(match.Via).Append(')');
                 }
                 sb.Append('\n');
             }

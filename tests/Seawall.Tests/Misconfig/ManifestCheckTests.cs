@@ -110,7 +110,7 @@ public sealed class ManifestCheckTests
     public void Every_check_has_a_firing_fixture()
     {
         // The control-plane flag rules have their own table of broken static-pod commands.
-        var covered = Firing.Concat(ControlPlaneCheckTests.Firing).Concat(HostAndConfinementCheckTests.Firing).Concat(NetworkPolicyCheckTests.Firing).Concat(Rbac.RbacTests.Firing).Concat(PspAndTillerCheckTests.Firing).Select(row => row.Data.Item1).ToHashSet(StringComparer.Ordinal);
+        var covered = Firing.Concat(ControlPlaneCheckTests.Firing).Concat(HostAndConfinementCheckTests.Firing).Concat(NetworkPolicyCheckTests.Firing).Concat(Rbac.RbacTests.Firing).Concat(PspAndTillerCheckTests.Firing).Concat(DanglingNetworkPolicyTests.Firing).Select(row => row.Data.Item1).ToHashSet(StringComparer.Ordinal);
         var missing = ManifestCheckCatalog.All.Select(c => c.Info.Id).Where(id => !covered.Contains(id)).ToList();
         Assert.True(missing.Count == 0, "no firing fixture: " + string.Join(", ", missing));
     }

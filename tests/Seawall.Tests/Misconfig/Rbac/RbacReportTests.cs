@@ -42,4 +42,25 @@ public sealed class RbacReportTests
         Assert.Contains("Who can get secrets -n prod: 1 subject(s)", table, StringComparison.Ordinal);
         Assert.Contains("ServiceAccount prod/ci: grants-secrets (prod, RoleBinding prod/readers)", table, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_service_account_holding_a_right_through_its_namespace_group_says_so_in_both_writers()
+    {
+        using var dir = new TempDir("seawall-rbac-");
+        dir.Write("rbac.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: prod}\n---\n"
+            + RbacTests.Binding("all-of-prod", "prod", "ClusterRole", "edit", "[{kind: Group, name: \"system:serviceaccounts:prod\"}]"));
+
+        var report = await new ScanService(new ScanOptions()).ScanConfigAsync([dir.Path], TestContext.Current.CancellationToken, RbacQuery.Parse("get secrets -n prod"));
+
+        var json = await WriterOutput.WriteAsync(new JsonReportWriter(), report);
+        Schema.Value.AssertValid(json);
+        var section = WriterOutput.Parse(json).GetProperty("rbac");
+        var web = section.GetProperty("query").GetProperty("subjects")[1];
+        Assert.Equal(("web", "Group system:serviceaccounts:prod"), (web.GetProperty("name").GetString(), web.GetProperty("via").GetString()));
+        Assert.Contains(report.Results.SelectMany(r => r.Findings), f => f.CheckId == "k8s-rbac-default-service-account-rights");
+
+        var table = await WriterOutput.WriteAsync(new TableReportWriter(), report);
+        Assert.Contains("ServiceAccount prod/web via RoleBinding prod/all-of-prod -> ClusterRole edit (built-in) (as a member of Group system:serviceaccounts:prod)", table, StringComparison.Ordinal);
+        Assert.Contains("grants-secrets (prod, RoleBinding prod/all-of-prod via Group system:serviceaccounts:prod)", table, StringComparison.Ordinal);
+    }
 }

@@ -56,6 +56,11 @@ public sealed class RbacTests(ITestOutputHelper output)
         { "k8s-rbac-anonymous-access", ClusterBinding("anon", "view", "[{kind: User, name: system:anonymous}]") },
         { "k8s-rbac-anonymous-access", Binding("all", "shop", "ClusterRole", "edit", "[{kind: Group, name: system:authenticated}]") },
         { "k8s-rbac-default-service-account-rights", Binding("d", "shop", "ClusterRole", "view", "[{kind: ServiceAccount, name: default, namespace: shop}]") },
+        // Through the groups every service account is in, and the account's user name (appliesToUser's three ways).
+        { "k8s-rbac-default-service-account-rights", Binding("d", "shop", "ClusterRole", "view", "[{kind: Group, name: \"system:serviceaccounts:shop\"}]") },
+        { "k8s-rbac-default-service-account-rights", ClusterBinding("d", "view", "[{kind: Group, name: system:serviceaccounts}]") },
+        { "k8s-rbac-default-service-account-rights", Binding("d", "shop", "ClusterRole", "edit", "[{kind: Group, name: system:authenticated}]") },
+        { "k8s-rbac-default-service-account-rights", Binding("d", "shop", "ClusterRole", "view", "[{kind: User, name: \"system:serviceaccount:shop:default\"}]") },
         { "k8s-rbac-sa-bind-bindings", ClusterGranting("[rbac.authorization.k8s.io]", "[rolebindings]", "[bind]") },
         { "k8s-rbac-sa-exec-nodes-proxy", ClusterGranting("[\"\"]", "[pods/exec]", "[create]") },
         { "k8s-rbac-sa-impersonate", ClusterGranting("[\"\"]", "[serviceaccounts]", "[impersonate]") },
@@ -81,6 +86,10 @@ public sealed class RbacTests(ITestOutputHelper output)
         { "k8s-rbac-anonymous-access", ClusterBinding("anon", "view", "[{kind: User, name: alice}]") },
         { "k8s-rbac-anonymous-access", ClusterBinding("disco", "system:discovery", "[{kind: Group, name: system:authenticated}]") },
         { "k8s-rbac-default-service-account-rights", Binding("d", "shop", "ClusterRole", "view", AppSa) },
+        { "k8s-rbac-default-service-account-rights", Binding("d", "shop", "ClusterRole", "view", "[{kind: Group, name: \"system:serviceaccount:shop\"}]") }, // singular: no such group
+        { "k8s-rbac-default-service-account-rights", Binding("d", "shop", "ClusterRole", "view", "[{kind: Group, name: \"system:serviceaccounts:\"}]") },
+        { "k8s-rbac-default-service-account-rights", Binding("d", "shop", "ClusterRole", "view", "[{kind: User, name: \"system:serviceaccount:shop:app\"}]") },
+        { "k8s-rbac-default-service-account-rights", ClusterBinding("d", "system:discovery", "[{kind: Group, name: \"system:serviceaccounts:shop\"}]") }, // every identity has discovery
         { "k8s-rbac-sa-bind-bindings", ClusterRole("cr", Rule("[\"*\"]", "[\"*\"]", "[\"*\"]")) + "---\n" + ClusterBinding("crb", "cr", "[{kind: User, name: alice}]") },
         { "k8s-rbac-sa-exec-nodes-proxy", ClusterGranting("[\"\"]", "[pods/exec]", "[get]") },
         { "k8s-rbac-sa-impersonate", ClusterGranting("[\"\"]", "[serviceaccounts]", "[create]") },
@@ -248,6 +257,63 @@ public sealed class RbacTests(ITestOutputHelper output)
         Assert.Equal(["tls"], answer.Subjects[2].ResourceNames);
         Assert.Equal("fixture.yaml", answer.Subjects[0].Location!.Path);
         Assert.Equal("1", answer.Subjects[0].Location!.Document);
+    }
+
+    /// <summary>Service accounts of prod (objects, a pod template's account, a bound account) and one of dev.</summary>
+    private const string Accounts = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: prod}\n---\n"
+        + "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: tool, namespace: dev}\n---\n"
+        + "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: job, namespace: prod}\nspec:\n  template:\n    spec:\n      serviceAccountName: runner\n      containers: [{name: c, image: i}]\n---\n"
+        + "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: prod}\nspec:\n  containers: [{name: c, image: i}]\n";
+
+    [Fact]
+    public void Service_accounts_of_the_input_hold_what_is_bound_to_their_namespace_group()
+    {
+        var yaml = Accounts
+            + "---\n" + Role("secret-reader", "prod", Rule("[\"\"]", "[secrets]", "[get]"))
+            + "---\n" + Binding("direct", "prod", "Role", "secret-reader", "[{kind: ServiceAccount, name: ci}]")
+            + "---\n" + Binding("all-of-prod", "prod", "Role", "secret-reader", "[{kind: Group, name: \"system:serviceaccounts:prod\"}]");
+        var graph = new RbacGraph(Load(yaml));
+        Assert.Equal(["dev/tool", "prod/ci", "prod/default", "prod/runner", "prod/web"], graph.ServiceAccounts.Select(a => $"{a.Namespace}/{a.Name}"));
+
+        var answer = RbacReport.Answer(graph, RbacQuery.Parse("get secrets -n prod"));
+        // ci is bound by name (listed once, without a group); dev's tool is not in prod's group.
+        Assert.Equal(["ServiceAccount prod/ci RoleBinding prod/direct -", "Group -/system:serviceaccounts:prod RoleBinding prod/all-of-prod -",
+            "ServiceAccount prod/default RoleBinding prod/all-of-prod Group system:serviceaccounts:prod",
+            "ServiceAccount prod/runner RoleBinding prod/all-of-prod Group system:serviceaccounts:prod",
+            "ServiceAccount prod/web RoleBinding prod/all-of-prod Group system:serviceaccounts:prod"],
+            answer.Subjects.Select(s => $"{s.Kind} {s.Namespace ?? "-"}/{s.Name} {s.Binding} {s.Via ?? "-"}"));
+
+        Assert.Contains(graph.Permissions(), p => p.Subject.Name == "web" && p.Resource == "secrets" && p.Namespace == "prod" && p.Via?.Name == "system:serviceaccounts:prod");
+        Assert.DoesNotContain(graph.Permissions(), p => p.Subject.Name == "tool");
+
+        var summary = RbacReport.Summarize(Load(yaml), null)!;
+        var web = Assert.Single(summary.Subjects, s => s.Name == "web");
+        Assert.Equal(("k8s-rbac-grants-secrets", "RoleBinding prod/all-of-prod", "Group system:serviceaccounts:prod"), (Assert.Single(web.Rights).CheckId, web.Rights[0].Binding, web.Rights[0].Via));
+        Assert.Null(Assert.Single(summary.Subjects, s => s.Name == "ci").Rights[0].Via);
+        Assert.DoesNotContain(summary.Subjects, s => s.Name == "tool");
+    }
+
+    [Fact]
+    public void Group_membership_follows_the_authorizer_exactly()
+    {
+        var yaml = Accounts
+            + "---\n" + Role("secret-reader", "prod", Rule("[\"\"]", "[secrets]", "[get]"))
+            // dev's accounts in prod: the group is the account's namespace, the binding's namespace is where the right applies.
+            + "---\n" + Binding("dev-in-prod", "prod", "Role", "secret-reader", "[{kind: Group, name: \"system:serviceaccounts:dev\"}]")
+            // Not groups a service account is in: the singular name, a prefix, a Group's namespace field.
+            + "---\n" + Binding("wrong", "prod", "Role", "secret-reader", "[{kind: Group, name: \"system:serviceaccount:prod\"}, {kind: Group, name: \"system:serviceaccounts:pro\"}, {kind: Group, name: ops, namespace: prod}]")
+            // The account's user name is the account.
+            + "---\n" + Binding("by-name", "prod", "Role", "secret-reader", "[{kind: User, name: \"system:serviceaccount:prod:web\"}]");
+        var who = RbacReport.Answer(new RbacGraph(Load(yaml)), RbacQuery.Parse("get secrets -n prod")).Subjects.Where(s => s.Via is not null)
+            .Select(s => $"{s.Namespace}/{s.Name} via {s.Via}");
+        Assert.Equal(["dev/tool via Group system:serviceaccounts:dev", "prod/web via User system:serviceaccount:prod:web"], who);
+
+        // Every service account, of every namespace: a ClusterRoleBinding to system:serviceaccounts or system:authenticated.
+        var everywhere = Accounts + "---\n" + ClusterBinding("all", "view", "[{kind: Group, name: system:serviceaccounts}]")
+            + "---\n" + ClusterBinding("signed-in", "view", "[{kind: Group, name: system:authenticated}]");
+        var list = RbacReport.Answer(new RbacGraph(Load(everywhere)), RbacQuery.Parse("list pods -A")).Subjects;
+        Assert.Equal(8, list.Count(s => s.Via is not null)); // the four accounts (prod default, runner, web; dev tool) through each binding
+        Assert.Contains(list, s => s.Name == "tool" && s.Via == "Group system:authenticated");
     }
 
     [Theory]
