@@ -50,6 +50,9 @@ public static class AnalyzerCatalog
         new PackagesConfigAnalyzer(),
     ];
 
+    /// <summary>The OS's identity alone, for scans that read no packages (--scanners secret or misconfig).</summary>
+    public static IReadOnlyList<IAnalyzer> OsIdentity() => [new OsReleaseAnalyzer()];
+
     public static IReadOnlyList<IAnalyzer> OsPackages() =>
     [
         new OsReleaseAnalyzer(),

@@ -37,6 +37,16 @@ public sealed record ScanOptions
     /// <summary>The secret scanner's YAML config (--secret-config); null: the built-in rules.</summary>
     public string? SecretConfig { get; init; }
 
+    /// <summary>The report is written as an SBOM (cyclonedx, spdx-json): its packages are read whatever the scanners.</summary>
+    public bool SbomOutput { get; init; }
+
+    /// <summary>
+    /// Whether the package analyzers run: the vulnerability and license scanners need the packages, and an SBOM is
+    /// them (no scanner at all, or an SBOM output format); secrets and misconfig alone do not.
+    /// </summary>
+    public bool ReadsPackages =>
+        SbomOutput || EffectiveScanners.Count == 0 || EffectiveScanners.Contains(Scanner.Vuln) || EffectiveScanners.Contains(Scanner.License);
+
     /// <summary>The scanners this scan runs.</summary>
     public IReadOnlySet<Scanner> EffectiveScanners => Scanners ?? Scanning.Scanners.Default;
 

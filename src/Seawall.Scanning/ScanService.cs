@@ -49,7 +49,8 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
             return new AnalyzerHost(AnalyzerCatalog.OsPackages(), options.MaxConcurrency);
         }
         var wanted = options.SourcesFor(type);
-        IEnumerable<IAnalyzer> analyzers = AnalyzerCatalog.All().Where(a => (a.Sources & wanted) != 0);
+        // Secrets or misconfig alone read no packages: only the OS's identity (one small file), for the report.
+        IEnumerable<IAnalyzer> analyzers = (options.ReadsPackages ? AnalyzerCatalog.All() : AnalyzerCatalog.OsIdentity()).Where(a => (a.Sources & wanted) != 0);
         if (Secrets is { } secrets)
         {
             // The secret scan rides the same pass over the files (and the same layer cache) as the inventory.
@@ -62,6 +63,9 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
         }
         return new AnalyzerHost([.. analyzers], options.MaxConcurrency);
     }
+
+    /// <summary>The ids of the analyzers a scan of this artifact type runs, in order (what --scanners selected).</summary>
+    public IReadOnlyList<string> AnalyzerIds(ArtifactType type) => [.. HostFor(type).Analyzers.Select(a => a.Id)];
 
     public async Task<ScanReport> ScanImageAsync(IImageSource image, CancellationToken cancellationToken)
     {

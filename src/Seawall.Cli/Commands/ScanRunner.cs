@@ -45,6 +45,7 @@ internal static class ScanRunner
                 // A control's pass count needs the passes: keep them through the scan, drop them after counting.
                 IncludePassed = settings.IncludePassed || framework is not null,
                 Scanners = settings.Scanners,
+                SbomOutput = settings.Format is "cyclonedx" or "spdx-json",
                 SecretConfig = settings.SecretConfig,
                 AdvisoryDatabase = settings.DatabasePath,
                 DatabaseMaxAge = settings.DatabaseMaxAge,

@@ -1,3 +1,4 @@
+using Seawall.Core.Accounts;
 using Seawall.Core.FileTree;
 using Seawall.Core.Model;
 using Seawall.HostAudit.Checks;

@@ -96,7 +96,7 @@ public static class ImageCheckCatalog
 
     public static readonly CheckInfo PasswordHash = new("image-password-hash", "Images should not carry password hashes", Severity.Medium)
     {
-        Description = "/etc/shadow holds a password hash for an account: every copy of the image carries a credential that can be cracked offline and used to log in.",
+        Description = "/etc/shadow (or /etc/passwd, in a password field other than `x`) holds a password hash for an account: every copy of the image carries a credential that can be cracked offline and used to log in.",
         Remediation = "Lock the account (`passwd -l <user>`) and authenticate at run time by other means.",
         References = ["NIST-800-190-4.1.4", "CIS-Docker-4.10"],
     };

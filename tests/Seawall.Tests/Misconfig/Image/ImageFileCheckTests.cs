@@ -180,4 +180,58 @@ public sealed class ImageFileCheckTests : IDisposable
         var findings = ImageAccountsAnalyzer.Judge(passwd, null, [0xC3, 0x28, (byte)'\n'], null);
         Assert.DoesNotContain(findings, f => f.Status == FindingStatus.Fail);
     }
+
+    private const string Md5crypt = "$1$abcdefgh$cHJi5PXp/ki/ktXzqlk6I1";
+
+    /// <summary>`openssl passwd -6 -salt LOCKdown secret`: "LOCK" inside a hash does not lock it.</summary>
+    private const string LockdownHash = "$6$LOCKdown$EVEFM1f.PveSJSTPX7A.XAoqVSXRNRE9iHFKS5T7B7LbiX4GCatgR97jqH.aK7FDbHFKLePirQjvwAzWcMUXl.";
+
+    [Fact]
+    public void Accounts_PasswdFieldOtherThanX_IsThePasswordEvenWithAShadowFile()
+    {
+        // pam_unix reads shadow only for "x": guest's empty field and old's hash in passwd log in whatever shadow says.
+        const string Shadow = "root:*:19000::::::\nguest:!:19000::::::\nold:*:19000::::::\n";
+        Assert.Equal(
+            [
+                "image-empty-password: guest has an empty password in etc/passwd (login shell /bin/sh)",
+                "image-password-hash: old has a md5crypt password hash in etc/passwd (login shell /bin/bash)",
+            ],
+            Judge($"root:x:0:0:root:/root:/bin/bash\nguest::1000:1000::/home/guest:/bin/sh\nold:{Md5crypt}:1001:1001::/:/bin/bash\n", Shadow));
+        Assert.Equal(["image-password-hash: old has a md5crypt password hash in etc/passwd (login shell /bin/bash)"],
+            Judge($"root:x:0:0:root:/root:/bin/bash\nold:{Md5crypt}:1001:1001::/:/bin/bash\n", null));
+        Assert.Empty(Judge("root:x:0:0:root:/root:/bin/bash\nguest:x:1000:1000::/home/guest:/bin/sh\nold:*:1001:1001::/:/bin/bash\n", Shadow));
+    }
+
+    [Fact]
+    public void Accounts_EveryCryptSchemeFires_OnlyLeadingBangOrStarLocks()
+    {
+        // BSDi extended DES is a crypt(5) scheme the image checks once missed; a salt holding "LOCK" is no lock.
+        var failures = Judge("a:x:1000:1000::/:/bin/sh\nb:x:1001:1001::/:/bin/sh\nc:x:1002:1002::/:/bin/sh\n",
+            $"a:_J9..abcd/H6HLCcf7nw:19000::::::\nb:{LockdownHash}:19000::::::\nc:*LOCKED*{LockdownHash}:19000::::::\n");
+        Assert.Equal(
+            [
+                "image-password-hash: a has a BSDi extended DES password hash (login shell /bin/sh)",
+                "image-password-hash: b has a sha512crypt password hash (login shell /bin/sh)",
+            ],
+            failures);
+    }
+
+    [Fact]
+    public void Accounts_UidsCompareAsNumbers()
+    {
+        // getpwuid reads "00" as 0: toor is root.
+        Assert.Equal(["image-duplicate-uid: UID 0 is shared by root, toor"],
+            Judge("root:x:0:0:root:/root:/bin/sh\ntoor:x:00:0::/root:/bin/sh\n", null));
+        Assert.Empty(Judge("a:x:10:10::/:/bin/sh\nb:x:100:100::/:/bin/sh\n", null));
+    }
+
+    [Fact]
+    public void Accounts_IncompleteShadowLine_IsNoAccount()
+    {
+        // shadow(5) has 9 fields; musl reads no shorter line and pwck rejects it, so "root:<hash>" gives no login.
+        const string Passwd = "root:x:0:0:root:/root:/bin/sh\n";
+        Assert.Empty(Judge(Passwd, $"root:{LockdownHash}\n"));
+        Assert.Equal(["image-password-hash: root has a sha512crypt password hash (login shell /bin/sh)"],
+            Judge(Passwd, $"root:{LockdownHash}:19000::::::\n"));
+    }
 }

@@ -1,7 +1,7 @@
+using Seawall.Core.Accounts;
 using Seawall.Core.Model;
-using Seawall.HostAudit.Accounts;
 
-namespace Seawall.Tests.HostAudit.Accounts;
+namespace Seawall.Tests.Core.Accounts;
 
 /// <summary>Real crypt(3) outputs (made with `openssl passwd` and libxcrypt's crypt on Debian 12, password "secret").</summary>
 public sealed class PasswordHashTests
@@ -41,5 +41,27 @@ public sealed class PasswordHashTests
     public void Classify_LockedEmptyAndPlaceholders(string field, PasswordKind kind)
     {
         Assert.Equal(kind, PasswordHash.Classify(field).Kind);
+    }
+
+    [Theory]
+    [InlineData("$6$abcdefgh$ltjgWl6579NluT/Vi1nwEvcil.G5Nbc4NiXZaNGStk8PSwGfQv72N2CKPPrVACtLtip/cZ/1GM/O6IND4WQhG.", "sha512crypt")]
+    [InlineData("$2b$05$abcdefghijklmnopqrstuuOQiyCxlgf/oeuTqixKmWdcYUh4Hjl0a", "bcrypt")]
+    [InlineData("abNANd1rDfiNc", "DES crypt")]
+    [InlineData("_J9..abcd/H6HLCcf7nw", "BSDi extended DES")]
+    [InlineData("$9$abc$def", "$9$")]
+    public void Classify_Name_IsTheSchemeWithoutItsPrefix(string hash, string name) =>
+        Assert.Equal(name, PasswordHash.Classify(hash).Name);
+
+    /// <summary>
+    /// `openssl passwd -6 -salt LOCKdown secret`: crypt(5)'s alphabet holds "LOCK", so a real hash can too; only a
+    /// leading "!" or "*" locks (the host audit once read any "LOCK" as locked, the image checks did not).
+    /// </summary>
+    [Fact]
+    public void Classify_LockInsideARealHash_IsUsable()
+    {
+        var classified = PasswordHash.Classify("$6$LOCKdown$EVEFM1f.PveSJSTPX7A.XAoqVSXRNRE9iHFKS5T7B7LbiX4GCatgR97jqH.aK7FDbHFKLePirQjvwAzWcMUXl.");
+        Assert.Equal(PasswordKind.Usable, classified.Kind);
+        Assert.Equal("sha512crypt ($6$)", classified.Scheme);
+        Assert.Equal(PasswordKind.Locked, PasswordHash.Classify("*LOCKED*$6$LOCKdown$EVEFM1f").Kind);
     }
 }
