@@ -151,12 +151,10 @@ internal static partial class HostAndConfinementChecks
             List<CheckOutcome>? failures = null;
             foreach (var container in w.Containers)
             {
-                var found = judge(container);
-                if (found is ICollection<CheckOutcome> { Count: 0 })
+                foreach (var failure in judge(container))
                 {
-                    continue;
+                    (failures ??= []).Add(failure);
                 }
-                (failures ??= []).AddRange(found);
             }
             return failures ?? (IReadOnlyList<CheckOutcome>)[];
         };
