@@ -170,7 +170,7 @@ public sealed class FastYamlReader
     }
 
     /// <summary>A node whose first character is at <see cref="pos"/>, the first significant one of its line.</summary>
-    private YamlNode Node(int parentIndent, string path, int depth)
+    private YamlNode Node(int parentIndent, YamlPath path, int depth)
     {
         CheckDepth(depth);
         var column = pos - lineStarts[line];
@@ -200,7 +200,7 @@ public sealed class FastYamlReader
         throw new UnsupportedYamlException(); // a quoted or block scalar on a line of its own, or a scalar at the top
     }
 
-    private YamlMapping Mapping(int indent, string path, int depth)
+    private YamlMapping Mapping(int indent, YamlPath path, int depth)
     {
         var mapping = new YamlMapping(line + 1, path);
         long size = 1;
@@ -211,13 +211,13 @@ public sealed class FastYamlReader
             {
                 throw new UnsupportedYamlException();
             }
-            var key = quotedKey ?? text.AsSpan(pos, keyEnd - pos).TrimEnd(' ').ToString();
+            var key = quotedKey ?? CommonStrings.Get(text.AsSpan(pos, keyEnd - pos).TrimEnd(' '));
             if (key == "<<")
             {
                 throw new UnsupportedYamlException(); // merge keys come with anchors
             }
             pos = keyEnd + 1; // past ':'
-            var value = InlineValue(indent, ChildPath(path, key), depth + 1, sequenceAtIndent: true);
+            var value = InlineValue(indent, YamlPath.Child(mapping, key), depth + 1, sequenceAtIndent: true);
             size = Grow(Grow(size, 1), value.ExpandedSize);
             mapping.EntryList.Add(new(key, value));
 
@@ -241,13 +241,13 @@ public sealed class FastYamlReader
         return mapping;
     }
 
-    private YamlSequence Sequence(int indent, string path, int depth)
+    private YamlSequence Sequence(int indent, YamlPath path, int depth)
     {
         var sequence = new YamlSequence(line + 1, path);
         long size = 1;
         while (true)
         {
-            var itemPath = string.Create(CultureInfo.InvariantCulture, $"{path}[{sequence.ItemList.Count}]");
+            var itemPath = YamlPath.Item(sequence, sequence.ItemList.Count);
             pos++; // past '-'
             SkipSpaces();
             YamlNode item;
@@ -292,7 +292,7 @@ public sealed class FastYamlReader
     }
 
     /// <summary>What follows "key:" or "- " on the same line.</summary>
-    private YamlNode InlineValue(int parentIndent, string path, int depth, bool sequenceAtIndent, bool afterIndicator = true)
+    private YamlNode InlineValue(int parentIndent, YamlPath path, int depth, bool sequenceAtIndent, bool afterIndicator = true)
     {
         CheckDepth(depth);
         var indicatorLine = line + 1;
@@ -334,7 +334,7 @@ public sealed class FastYamlReader
     /// A plain scalar in block context, folded over the more-indented lines that continue it (kubectl wraps long
     /// strings that way): one line break reads as a space, n empty lines as n line breaks. A comment ends it.
     /// </summary>
-    private YamlScalar Plain(int parentIndent, string path)
+    private YamlScalar Plain(int parentIndent, YamlPath path)
     {
         var nodeLine = line + 1;
         var (stop, comment) = PlainRun(pos, LineEnd(line));
@@ -379,7 +379,7 @@ public sealed class FastYamlReader
             throw new UnsupportedYamlException();
         }
         pos = line < LineCount ? lineStarts[line] : text.Length;
-        return new YamlScalar(builder?.ToString() ?? first.ToString(), plain: true, nodeLine, path);
+        return new YamlScalar(builder?.ToString() ?? CommonStrings.Get(first), plain: true, nodeLine, path);
     }
 
     /// <summary>Where a plain scalar's run on one line stops: at a comment, or the line end. ": " inside is refused.</summary>
@@ -401,7 +401,7 @@ public sealed class FastYamlReader
     }
 
     /// <summary>The node on the lines below "key:" or "-", or an empty (null) scalar when nothing is nested there.</summary>
-    private YamlNode BlockValue(int parentIndent, string path, int depth, bool sequenceAtIndent, int emptyLine)
+    private YamlNode BlockValue(int parentIndent, YamlPath path, int depth, bool sequenceAtIndent, int emptyLine)
     {
         line++;
         SkipInsignificantLines();
@@ -424,7 +424,7 @@ public sealed class FastYamlReader
         return Empty(emptyLine, path);
     }
 
-    private YamlScalar BlockScalar(int parentIndent, string path)
+    private YamlScalar BlockScalar(int parentIndent, YamlPath path)
     {
         var nodeLine = line + 1;
         var folded = text[pos] == '>';
@@ -550,7 +550,7 @@ public sealed class FastYamlReader
 
     // ---- flow collections ----
 
-    private YamlNode Flow(int parentIndent, string path, int depth)
+    private YamlNode Flow(int parentIndent, YamlPath path, int depth)
     {
         CheckDepth(depth);
         var nodeLine = line + 1;
@@ -567,7 +567,7 @@ public sealed class FastYamlReader
                     pos++;
                     break;
                 }
-                var item = FlowNode(parentIndent, string.Create(CultureInfo.InvariantCulture, $"{path}[{sequence.ItemList.Count}]"), depth + 1);
+                var item = FlowNode(parentIndent, YamlPath.Item(sequence, sequence.ItemList.Count), depth + 1);
                 size = Grow(size, item.ExpandedSize);
                 sequence.ItemList.Add(item);
                 FlowSpace(parentIndent);
@@ -616,7 +616,7 @@ public sealed class FastYamlReader
             {
                 throw new UnsupportedYamlException();
             }
-            var value = FlowNode(parentIndent, ChildPath(path, key), depth + 1);
+            var value = FlowNode(parentIndent, YamlPath.Child(mapping, key), depth + 1);
             mappingSize = Grow(Grow(mappingSize, 1), value.ExpandedSize);
             mapping.EntryList.Add(new(key, value));
             FlowSpace(parentIndent);
@@ -633,7 +633,7 @@ public sealed class FastYamlReader
         return mapping;
     }
 
-    private YamlNode FlowNode(int parentIndent, string path, int depth)
+    private YamlNode FlowNode(int parentIndent, YamlPath path, int depth)
     {
         var nodeLine = line + 1;
         switch (text[pos])
@@ -687,7 +687,7 @@ public sealed class FastYamlReader
             throw new UnsupportedYamlException();
         }
         end = i;
-        return value.ToString();
+        return CommonStrings.Get(value);
     }
 
     /// <summary>Spaces, comments and line breaks between flow tokens; a continuation line must stay indented.</summary>
@@ -846,7 +846,7 @@ public sealed class FastYamlReader
     {
         if (builder is null)
         {
-            return text.Substring(runStart, closing - runStart);
+            return CommonStrings.Get(text.AsSpan(runStart, closing - runStart));
         }
         builder.Append(text, runStart, closing - runStart);
         return builder.ToString();
@@ -950,7 +950,7 @@ public sealed class FastYamlReader
         pos = line < LineCount ? lineStarts[line] : text.Length;
     }
 
-    private static YamlScalar Empty(int line, string path) => new(string.Empty, plain: true, line, path);
+    private static YamlScalar Empty(int line, YamlPath path) => new(string.Empty, plain: true, line, path);
 
     private static void CheckDepth(int depth)
     {

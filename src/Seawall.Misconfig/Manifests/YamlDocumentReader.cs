@@ -60,7 +60,7 @@ public static class YamlDocumentReader
         return documents;
     }
 
-    private static YamlNode ReadNode(IParser parser, string path, Dictionary<string, YamlNode> anchors, int depth)
+    private static YamlNode ReadNode(IParser parser, YamlPath path, Dictionary<string, YamlNode> anchors, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -87,7 +87,7 @@ public static class YamlDocumentReader
                 long size = 1;
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    var item = ReadNode(parser, $"{path}[{sequence.ItemList.Count}]", anchors, depth + 1);
+                    var item = ReadNode(parser, YamlPath.Item(sequence, sequence.ItemList.Count), anchors, depth + 1);
                     size = Grow(size, item.ExpandedSize);
                     sequence.ItemList.Add(item);
                 }
@@ -104,7 +104,7 @@ public static class YamlDocumentReader
                 {
                     var key = ReadNode(parser, path, anchors, depth + 1);
                     var keyText = key is YamlScalar k ? k.Value : "<complex key>";
-                    var value = ReadNode(parser, ChildPath(path, keyText), anchors, depth + 1);
+                    var value = ReadNode(parser, YamlPath.Child(mapping, keyText), anchors, depth + 1);
                     size = Grow(Grow(size, key.ExpandedSize), value.ExpandedSize);
                     if (keyText == "<<" && value is YamlMapping merged)
                     {
@@ -147,7 +147,6 @@ public static class YamlDocumentReader
         }
     }
 
-    private static string ChildPath(string path, string key) => FastYamlReader.ChildPath(path, key);
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 

@@ -4,18 +4,25 @@ namespace Seawall.Misconfig.Manifests;
 /// A parsed YAML/JSON node that remembers where it came from: the 1-based line and its JSON path in the document.
 /// Aliases share the anchored node (no copy), so a billion-laughs document costs its text, not its expansion.
 /// </summary>
-public abstract class YamlNode(int line, string path)
+public abstract class YamlNode(int line, YamlPath at)
 {
+    private string? path = at.Text;
+    private readonly YamlNode? parent = at.Parent;
+    private readonly string? key = at.Key;
+    private readonly int index = at.Index;
+
     public int Line { get; } = line;
 
-    /// <summary>JSON path inside the document, e.g. <c>$.spec.containers[0].image</c>.</summary>
-    public string Path { get; } = path;
+    /// <summary>JSON path inside the document, e.g. <c>$.spec.containers[0].image</c>; built on first use.</summary>
+    public string Path => path ??= key is not null
+        ? FastYamlReader.ChildPath(parent!.Path, key)
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{parent!.Path}[{index}]");
 
     /// <summary>How many nodes the subtree stands for with aliases expanded (what a naive walk would visit).</summary>
     public long ExpandedSize { get; internal set; } = 1;
 }
 
-public sealed class YamlScalar(string value, bool plain, int line, string path) : YamlNode(line, path)
+public sealed class YamlScalar(string value, bool plain, int line, YamlPath path) : YamlNode(line, path)
 {
     public string Value { get; } = value;
 
@@ -34,14 +41,14 @@ public sealed class YamlScalar(string value, bool plain, int line, string path) 
     public long? AsInteger => Plain && long.TryParse(Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 }
 
-public sealed class YamlSequence(int line, string path) : YamlNode(line, path)
+public sealed class YamlSequence(int line, YamlPath path) : YamlNode(line, path)
 {
     internal List<YamlNode> ItemList { get; } = [];
 
     public IReadOnlyList<YamlNode> Items => ItemList;
 }
 
-public sealed class YamlMapping(int line, string path) : YamlNode(line, path)
+public sealed class YamlMapping(int line, YamlPath path) : YamlNode(line, path)
 {
     internal List<KeyValuePair<string, YamlNode>> EntryList { get; } = [];
 
@@ -77,4 +84,48 @@ public sealed class YamlMapping(int line, string path) : YamlNode(line, path)
     public long? Integer(string key) => Scalar(key)?.AsInteger;
 
     public bool Has(string key) => this[key] is not null and not YamlScalar { IsNull: true };
+}
+
+/// <summary>
+/// Where a node sits: a path text (a document root, "$"), or its parent and key or item index. Nodes keep the parts and
+/// build the JSON path text only when asked (a finding's location): building it for every node was the largest share
+/// of what reading a big set of manifests allocated.
+/// </summary>
+public readonly struct YamlPath : IEquatable<YamlPath>
+{
+    private YamlPath(string? text, YamlNode? parent, string? key, int index)
+    {
+        Text = text;
+        Parent = parent;
+        Key = key;
+        Index = index;
+    }
+
+    internal string? Text { get; }
+
+    internal YamlNode? Parent { get; }
+
+    internal string? Key { get; }
+
+    internal int Index { get; }
+
+    public static YamlPath FromText(string text) => new(text, null, null, -1);
+
+    /// <summary>The value of <paramref name="key"/> in <paramref name="mapping"/>.</summary>
+    public static YamlPath Child(YamlNode mapping, string key) => new(null, mapping, key, -1);
+
+    /// <summary>Item <paramref name="index"/> of <paramref name="sequence"/>.</summary>
+    public static YamlPath Item(YamlNode sequence, int index) => new(null, sequence, null, index);
+
+    public static implicit operator YamlPath(string text) => FromText(text);
+
+    public bool Equals(YamlPath other) => Text == other.Text && ReferenceEquals(Parent, other.Parent) && Key == other.Key && Index == other.Index;
+
+    public override bool Equals(object? obj) => obj is YamlPath other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Text, Parent, Key, Index);
+
+    public static bool operator ==(YamlPath left, YamlPath right) => left.Equals(right);
+
+    public static bool operator !=(YamlPath left, YamlPath right) => !left.Equals(right);
 }
