@@ -164,7 +164,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
     public Task<ScanReport> ScanConfigAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken, Seawall.Misconfig.Rbac.RbacQuery? rbacQuery = null)
     {
         var set = ManifestLoader.Load(paths, cancellationToken);
-        // A result the manifest waives by annotation goes to suppressedFindings (failed ones only: a waived pass hides nothing).
+        // A failure the manifest waives by annotation goes to suppressedFindings; a waived pass hides nothing and stays a pass.
         var results = ManifestScanner.Run(set.Resources, ManifestCheckCatalog.All)
             .Where(r => options.IncludePassed || r.Outcome.Failed)
             .GroupBy(r => r.Resource.File, StringComparer.Ordinal)
@@ -173,7 +173,7 @@ public sealed class ScanService(ScanOptions options, IProgress<LayerProgress>? p
                 Target = g.Key,
                 Class = ResultClass.Config,
                 Type = "kubernetes",
-                Findings = [.. g.Where(r => r.Suppression is null).Select(r => r.ToFinding())],
+                Findings = [.. g.Where(r => r.Suppression is null || !r.Outcome.Failed).Select(r => r.ToFinding())],
                 SuppressedFindings = [.. g.Where(r => r.Suppression is not null && r.Outcome.Failed)
                     .Select(r => new SuppressedFinding(r.ToFinding(), r.Suppression!.Source, r.Suppression.Statement))],
             })

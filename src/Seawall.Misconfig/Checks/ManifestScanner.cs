@@ -44,7 +44,7 @@ public static class ManifestScanner
         {
             foreach (var result in cluster.Judge(set))
             {
-                yield return result with { Suppression = InManifestSuppression.For(result.Resource, result.Check) };
+                yield return InManifestSuppression.For(result.Resource, result.Check) is { } waiver ? result with { Suppression = waiver } : result;
             }
         }
     }

@@ -78,6 +78,15 @@ public sealed class ScanConfigTests
         Assert.Contains(kept.Findings, f => f.CheckId == "k8s-host-network");
         Assert.Empty(kept.SuppressedFindings);
 
+        // With passes included, a waived check that passes is still reported as a pass (nothing is hidden by it).
+        dir.Write("waived-pass.yaml", string.Format(System.Globalization.CultureInfo.InvariantCulture, Pod, "waived-pass",
+            "    checkov.io/skip1: CKV_K8S_10=cpu requests are fine\n").Replace("hostNetwork: true", "hostNetwork: false", StringComparison.Ordinal)
+            .Replace("image: x:1,", "image: x:1, resources: {requests: {cpu: 1}},", StringComparison.Ordinal));
+        var withPasses = await new ScanService(new ScanOptions { IncludePassed = true }).ScanConfigAsync([dir.Path], TestContext.Current.CancellationToken);
+        var waivedPass = Assert.Single(withPasses.Results, r => r.Target == dir.File("waived-pass.yaml"));
+        Assert.Contains(waivedPass.Findings, f => f.CheckId == "k8s-cpu-requests" && f.Status == FindingStatus.Pass);
+        Assert.DoesNotContain(waivedPass.SuppressedFindings, s => s.Finding.CheckId == "k8s-cpu-requests");
+
         using var stream = new MemoryStream();
         await new JsonReportWriter().WriteAsync(report, stream, TestContext.Current.CancellationToken);
         var json = System.Text.Encoding.UTF8.GetString(stream.ToArray());
