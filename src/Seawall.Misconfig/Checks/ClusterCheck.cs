@@ -21,12 +21,19 @@ public sealed record ClusterCheck(CheckInfo Info, string? CheckovId, Func<IReadO
     public CheckResult Result(ManifestResource resource, CheckOutcome outcome) => new(Entry, resource, outcome);
 
     /// <summary>
+    /// The kinds whose objects the check decides (RBAC: the bindings); where the set has none, the scanner skips it
+    /// instead of building its model. Null: always run.
+    /// </summary>
+    public IReadOnlyCollection<string>? Kinds { get; init; }
+
+    /// <summary>
     /// Builds a cluster check whose judge only says which objects it decided and how; the results carry the check.
     /// </summary>
-    public static ClusterCheck Create(CheckInfo info, string? checkovId, Func<IReadOnlyList<ManifestResource>, IEnumerable<(ManifestResource Resource, CheckOutcome Outcome)>> judge)
+    public static ClusterCheck Create(CheckInfo info, string? checkovId, Func<IReadOnlyList<ManifestResource>, IEnumerable<(ManifestResource Resource, CheckOutcome Outcome)>> judge,
+        IReadOnlyCollection<string>? kinds = null)
     {
         ClusterCheck? self = null;
-        self = new ClusterCheck(info, checkovId, set => judge(set).Select(r => self!.Result(r.Resource, r.Outcome)));
+        self = new ClusterCheck(info, checkovId, set => judge(set).Select(r => self!.Result(r.Resource, r.Outcome))) { Kinds = kinds };
         return self;
     }
 

@@ -39,9 +39,19 @@ public static class ManifestScanner
                 }
             }
         }
-        // Checks across objects (RBAC, NetworkPolicy) see the whole set once.
+        // Checks across objects (RBAC, NetworkPolicy) see the whole set once; one that decides only kinds the set
+        // lacks (RBAC without bindings, most sets) is skipped.
+        HashSet<string>? present = null;
         foreach (var cluster in checks.Select(c => c.Cluster).OfType<ClusterCheck>())
         {
+            if (cluster.Kinds is { } kinds)
+            {
+                present ??= [.. set.Select(r => r.Kind)];
+                if (!kinds.Any(present.Contains))
+                {
+                    continue;
+                }
+            }
             foreach (var result in cluster.Judge(set))
             {
                 yield return InManifestSuppression.For(result.Resource, result.Check) is { } waiver ? result with { Suppression = waiver } : result;

@@ -34,7 +34,10 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
     /// </summary>
     public IReadOnlyList<ManifestResource> Neighbours { get; init; } = [];
 
-    public string Kind => Root.Text("kind") ?? ListItemKind ?? string.Empty;
+    private string? kind;
+
+    /// <summary>The object's kind, read once: the scanner and nearly every check ask for it.</summary>
+    public string Kind => kind ??= Root.Text("kind") ?? ListItemKind ?? string.Empty;
 
     public string ApiVersion => Root.Text("apiVersion") ?? ListApiVersion ?? string.Empty;
 
@@ -50,7 +53,21 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
     /// <summary>For a kind-less item of a typed list: the list's apiVersion.</summary>
     public string? ListApiVersion { get; init; }
 
-    public YamlMapping? Metadata => Root.Map("metadata");
+    private YamlMapping? metadata;
+    private bool metadataRead;
+
+    public YamlMapping? Metadata
+    {
+        get
+        {
+            if (!metadataRead)
+            {
+                metadata = Root.Map("metadata");
+                metadataRead = true;
+            }
+            return metadata;
+        }
+    }
 
     public string? Name => Metadata?.Text("name");
 

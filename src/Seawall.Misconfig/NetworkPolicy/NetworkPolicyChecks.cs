@@ -155,7 +155,7 @@ public static class NetworkPolicyChecks
     /// </summary>
     private static IEnumerable<(ManifestResource, CheckOutcome)> PodNotSelected(IReadOnlyList<ManifestResource> set)
     {
-        var policies = set.Where(r => r.Kind == "NetworkPolicy").Select(NetworkModel.ReadPolicy).OfType<NetpolPolicy>().ToList();
+        var policies = AnalyzerFor(set).Model.Policies; // the set's policies, read once for the five checks
         foreach (var resource in set)
         {
             if (resource.Workload is not { } workload)

@@ -57,5 +57,5 @@ internal static class CheckovGraphChecks
                     }
                 }
                 return Pass(roleRef, $"{role} has no such rule");
-            }));
+            }), RbacChecks.BindingKinds);
 }

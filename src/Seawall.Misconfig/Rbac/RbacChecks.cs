@@ -20,7 +20,7 @@ public static class RbacChecks
         foreach (var right in RiskyRight.All)
         {
             yield return ClusterCheck.Create(Info(right.CheckId, right.Title, right.Severity, right.Description, right.Remediation, right.References), null,
-                set => PerBinding(set, (graph, binding) => Risky(graph, binding, right)));
+                set => PerBinding(set, (graph, binding) => Risky(graph, binding, right)), BindingKinds);
         }
         yield return ClusterCheck.Create(Info("k8s-rbac-cluster-admin-binding", "Ensure that the cluster-admin role is only used where required", Severity.High,
             "cluster-admin is * on everything, non-resource URLs included; a ClusterRoleBinding to it owns the cluster, a RoleBinding the namespace.",
@@ -28,22 +28,25 @@ public static class RbacChecks
             ["kube-linter:cluster-admin-role-binding", "Kubescape:C-0035", "CIS-K8s-5.1.1", "NSA/CISA:rbac", "NIST-800-190-4.3.2"]), null,
             set => PerBinding(set, (_, binding) => binding.RoleKind == "ClusterRole" && binding.RoleName == "cluster-admin"
                 ? Fail(binding.Resource.Root.Map("roleRef"), $"{binding} binds cluster-admin to {Subjects(binding.Subjects)}")
-                : Pass(binding.Resource.Root.Map("roleRef"), $"{binding} binds {binding.RoleKind} {binding.RoleName}")));
+                : Pass(binding.Resource.Root.Map("roleRef"), $"{binding} binds {binding.RoleKind} {binding.RoleName}")), BindingKinds);
         yield return ClusterCheck.Create(Info("k8s-rbac-anonymous-access", "Do not grant rights to anonymous or unauthenticated users", Severity.Critical,
             "A binding to system:anonymous or system:unauthenticated opens the API to anyone who can reach it; one to system:authenticated (or every service account) with more than discovery hands the right to every identity of the cluster.",
             "Remove the subject from the binding; grant the right to named users, groups or service accounts.",
             ["Kubescape:C-0262", "CIS-K8s-5.1.1", "NSA/CISA:rbac", "NIST-800-190-4.3.2"]), null,
-            set => PerBinding(set, Anonymous));
+            set => PerBinding(set, Anonymous), BindingKinds);
         yield return ClusterCheck.Create(Info("k8s-rbac-default-service-account-rights", "Do not grant rights to default service accounts", Severity.Medium,
             "Every pod that names no service account runs as `default`: rights bound to it reach all of them.",
             "Bind the rights to a dedicated service account and set serviceAccountName on the pods that need them.",
             ["CIS-K8s-5.1.5", "Kubescape:C-0189", "NSA/CISA:rbac", "NIST-800-190-4.3.2"]), null,
-            set => PerBinding(set, DefaultServiceAccount));
+            set => PerBinding(set, DefaultServiceAccount), BindingKinds);
         foreach (var check in CheckovGraphChecks.All())
         {
             yield return check;
         }
     }
+
+    /// <summary>Every RBAC check decides bindings (<see cref="PerBinding"/>): without one in the set there is nothing to judge.</summary>
+    internal static readonly string[] BindingKinds = ["RoleBinding", "ClusterRoleBinding"];
 
     internal static CheckInfo Info(string id, string title, Severity severity, string description, string remediation, string[] references) =>
         new(id, title, severity) { Description = description, Remediation = remediation, References = references };
