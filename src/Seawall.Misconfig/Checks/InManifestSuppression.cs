@@ -43,9 +43,9 @@ public sealed record InManifestSuppression(string Source, string? Statement)
                     return new InManifestSuppression(key, value.Length == 0 ? null : value);
                 }
             }
-            else if (check.Info.References.Any(r => r.StartsWith("kube-linter:", StringComparison.Ordinal)))
+            else if (key == KubeLinterAll && check.Info.References.Any(r => r.StartsWith("kube-linter:", StringComparison.Ordinal)))
             {
-                return new InManifestSuppression(key, value.Length == 0 ? null : value); // kube-linter.io/ignore-all
+                return new InManifestSuppression(key, value.Length == 0 ? null : value);
             }
         }
         return null;

@@ -41,16 +41,11 @@ public static class ManifestScanner
         }
         // Checks across objects (RBAC, NetworkPolicy) see the whole set once; one that decides only kinds the set
         // lacks (RBAC without bindings, most sets) is skipped.
-        HashSet<string>? present = null;
         foreach (var cluster in checks.Select(c => c.Cluster).OfType<ClusterCheck>())
         {
-            if (cluster.Kinds is { } kinds)
+            if (cluster.Kinds is { } kinds && !kinds.Any(kind => NeighbourIndex.Holds(set, kind)))
             {
-                present ??= [.. set.Select(r => r.Kind)];
-                if (!kinds.Any(present.Contains))
-                {
-                    continue;
-                }
+                continue;
             }
             foreach (var result in cluster.Judge(set))
             {

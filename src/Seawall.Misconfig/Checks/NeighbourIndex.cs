@@ -28,6 +28,9 @@ internal static class NeighbourIndex
         return kinds.Any(index.ContainsKey);
     }
 
+    /// <summary>Whether <paramref name="set"/> holds an object of <paramref name="kind"/>.</summary>
+    public static bool Holds(IReadOnlyList<ManifestResource> set, string kind) => For(set).ContainsKey(kind);
+
     private static Dictionary<string, List<(int Position, ManifestResource Resource)>> For(IReadOnlyList<ManifestResource> set) =>
         SetCache<Dictionary<string, List<(int Position, ManifestResource Resource)>>>.For(set, static set =>
         {

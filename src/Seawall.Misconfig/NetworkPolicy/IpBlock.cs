@@ -141,9 +141,16 @@ public sealed record IpBlock(IpRange Cidr, IReadOnlyList<IpRange> Except)
     /// prints when it lists external peers): the IPv4 space always, in address order, then the IPv6 space when a
     /// block is IPv6 (so IPv4-only policies give the list they always gave).
     /// </summary>
+    /// <summary>The partition of no blocks, shared: the whole IPv4 space as one range (most scans name no ipBlock).</summary>
+    public static IReadOnlyList<IpRange> Uncut { get; } = [IpRange.Everything];
+
     public static IReadOnlyList<IpRange> Partition(IEnumerable<IpRange> blocks)
     {
         var list = blocks as IReadOnlyCollection<IpRange> ?? [.. blocks];
+        if (list.Count == 0)
+        {
+            return Uncut;
+        }
         var result = Cut(list.Where(b => !b.IsIPv6), IpRange.Everything);
         if (list.Any(b => b.IsIPv6))
         {

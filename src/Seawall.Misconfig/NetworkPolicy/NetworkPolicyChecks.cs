@@ -117,14 +117,11 @@ public static class NetworkPolicyChecks
     {
         var analyzer = AnalyzerFor(set);
         // Cut the destination partition at the private ranges too, so every piece is wholly public or private. Without
-        // egress ipBlocks (most scans) the pieces are always the same: cut once per process.
-        List<IpRange>? pieces = null;
-        List<IpRange> Pieces() => pieces ??= analyzer.Model.Policies.Any(p => p.Egress.Any(r => r.Peers?.Any(peer => peer.IpBlock is not null) == true))
-            ? PublicPieces(analyzer.DestinationRanges)
-            : UncutPublicPieces.Value;
+        // egress ipBlocks (most scans) the partition is the shared uncut one and so are its pieces: cut once per process.
+        var pieces = ReferenceEquals(analyzer.DestinationRanges, IpBlock.Uncut) ? UncutPublicPieces.Value : PublicPieces(analyzer.DestinationRanges);
         foreach (var workload in analyzer.Model.Workloads)
         {
-            var open = Pieces().Select(r => (Range: r, Decision: analyzer.Egress(workload, null, r))).FirstOrDefault(p => !p.Decision.Allowed.IsEmpty);
+            var open = pieces.Select(r => (Range: r, Decision: analyzer.Egress(workload, null, r))).FirstOrDefault(p => !p.Decision.Allowed.IsEmpty);
             if (open.Decision is { } decision)
             {
                 var why = decision.Isolated
@@ -139,7 +136,7 @@ public static class NetworkPolicyChecks
         }
     }
 
-    private static readonly Lazy<List<IpRange>> UncutPublicPieces = new(() => PublicPieces(IpBlock.Partition([])));
+    private static readonly Lazy<List<IpRange>> UncutPublicPieces = new(() => PublicPieces(IpBlock.Uncut));
 
     private static List<IpRange> PublicPieces(IEnumerable<IpRange> destinations)
     {
