@@ -91,7 +91,7 @@ public sealed class YamlMapping(int line, YamlPath path) : YamlNode(line, path)
 /// build the JSON path text only when asked (a finding's location): building it for every node was the largest share
 /// of what reading a big set of manifests allocated.
 /// </summary>
-public readonly struct YamlPath : IEquatable<YamlPath>
+public readonly struct YamlPath
 {
     private YamlPath(string? text, YamlNode? parent, string? key, int index)
     {
@@ -118,14 +118,4 @@ public readonly struct YamlPath : IEquatable<YamlPath>
     public static YamlPath Item(YamlNode sequence, int index) => new(null, sequence, null, index);
 
     public static implicit operator YamlPath(string text) => FromText(text);
-
-    public bool Equals(YamlPath other) => Text == other.Text && ReferenceEquals(Parent, other.Parent) && Key == other.Key && Index == other.Index;
-
-    public override bool Equals(object? obj) => obj is YamlPath other && Equals(other);
-
-    public override int GetHashCode() => HashCode.Combine(Text, Parent, Key, Index);
-
-    public static bool operator ==(YamlPath left, YamlPath right) => left.Equals(right);
-
-    public static bool operator !=(YamlPath left, YamlPath right) => !left.Equals(right);
 }
