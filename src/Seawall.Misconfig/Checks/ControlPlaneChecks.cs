@@ -41,12 +41,15 @@ internal static partial class ControlPlaneChecks
     {
         foreach (var rule in Rules())
         {
+            var byContainer = OnContainers((c, _) => Judge(rule, c), ContainerKind.Container, ContainerKind.Init);
             yield return new ManifestCheck(
                 WorkloadChecks.Info(rule.Id, rule.Title, rule.Severity,
                     $"A {rule.Components[0]} static pod whose command breaks this CIS control-plane setting weakens the cluster's own security.",
                     rule.Remediation, rule.Cis is null ? [rule.Checkov] : [rule.Checkov, "CIS-K8s-" + rule.Cis]),
                 rule.Checkov,
-                OnContainers((c, _) => Judge(rule, c), ContainerKind.Container, ContainerKind.Init));
+                resource => resource.Workload is not { } workload ? null
+                    : WorkloadComponents.Of(workload) is { } seen && !seen.RunsAnyOf(rule.Components) ? seen.NotComponent(rule.NotComponent)
+                    : byContainer(resource));
         }
         yield return new ManifestCheck(
             WorkloadChecks.Info("k8s-admission-event-rate-limit", "Ensure that the admission control plugin EventRateLimit is set", Severity.Low,
@@ -63,6 +66,73 @@ internal static partial class ControlPlaneChecks
                 "Add --peer-client-cert-auth=true to etcd's arguments.", ["CKV_K8S_121", "CIS-K8s-2.5"]),
             "CKV_K8S_121",
             PeerClientCertAuth);
+    }
+
+    /// <summary>
+    /// Which components one workload's containers and init containers run, found once for the 57 rules that ask. Nearly
+    /// every workload runs none, and then each rule's verdict is the same pass on the last container, shared by all
+    /// rules of one component (what judging container by container would return, without a walk and an outcome per rule).
+    /// The scanner judges every check of one object in a row, so the last workload seen on the thread is the one asked about.
+    /// </summary>
+    private sealed class WorkloadComponents
+    {
+        [ThreadStatic]
+        private static WorkloadComponents? last;
+
+        private readonly Workload workload;
+        private readonly List<string> named = [];
+        private readonly YamlMapping? lastContainer;
+        private readonly List<(string Evidence, CheckOutcome Pass)> passes = [];
+
+        private WorkloadComponents(Workload workload)
+        {
+            this.workload = workload;
+            foreach (var container in workload.NonEphemeralContainers)
+            {
+                lastContainer = container.Node;
+                foreach (var item in container.Node.Seq("command")?.Items ?? [])
+                {
+                    if (item is YamlScalar { Value: ApiServer or ControllerManager or Scheduler or Etcd or Kubelet } scalar && !named.Contains(scalar.Value))
+                    {
+                        named.Add(scalar.Value);
+                    }
+                }
+            }
+        }
+
+        public static WorkloadComponents Of(Workload workload) =>
+            last is { } seen && ReferenceEquals(seen.workload, workload) ? seen : last = new WorkloadComponents(workload);
+
+        public bool RunsAnyOf(string[] components)
+        {
+            foreach (var component in components)
+            {
+                if (named.Contains(component))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>The pass of a workload none of whose containers runs the rule's component; null without containers.</summary>
+        public CheckOutcome? NotComponent(string evidence)
+        {
+            if (lastContainer is null)
+            {
+                return null;
+            }
+            foreach (var (text, pass) in passes)
+            {
+                if (ReferenceEquals(text, evidence))
+                {
+                    return pass;
+                }
+            }
+            var outcome = Pass(lastContainer, evidence);
+            passes.Add((evidence, outcome));
+            return outcome;
+        }
     }
 
     private static CheckOutcome? Judge(Rule rule, WorkloadContainer container)

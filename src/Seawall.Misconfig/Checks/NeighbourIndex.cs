@@ -17,7 +17,23 @@ internal static class NeighbourIndex
     public static IEnumerable<ManifestResource> NeighboursOfKinds(this ManifestResource resource, IEnumerable<string> kinds)
     {
         var index = For(resource.Neighbours);
-        return kinds.SelectMany(k => index.TryGetValue(k, out var list) ? list : []).OrderBy(e => e.Position).Select(e => e.Resource);
+        // Most sets hold none of the kinds asked for, or one: no merge by position then.
+        List<(int Position, ManifestResource Resource)>? only = null;
+        var found = 0;
+        foreach (var kind in kinds)
+        {
+            if (index.TryGetValue(kind, out var list))
+            {
+                only = list;
+                found++;
+            }
+        }
+        return found switch
+        {
+            0 => [],
+            1 => only!.Select(e => e.Resource),
+            _ => kinds.SelectMany(k => index.TryGetValue(k, out var list) ? list : []).OrderBy(e => e.Position).Select(e => e.Resource),
+        };
     }
 
     public static bool HasNeighbourOfKind(this ManifestResource resource, string kind) => For(resource.Neighbours).ContainsKey(kind);

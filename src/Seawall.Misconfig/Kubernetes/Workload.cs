@@ -9,14 +9,49 @@ public enum ContainerKind
     Ephemeral,
 }
 
-/// <summary>One container of a pod spec, with the list it came from.</summary>
-public sealed record WorkloadContainer(ContainerKind Kind, YamlMapping Node)
+/// <summary>
+/// One container of a pod spec, with the list it came from. The fields most checks ask for are read once: a container
+/// is judged by about a hundred checks, and each lookup is a walk over the container's keys.
+/// </summary>
+public sealed class WorkloadContainer(ContainerKind kind, YamlMapping node)
 {
-    public string Name => Node.Text("name") ?? "(unnamed)";
+    private string? name;
+    private string? image;
+    private bool imageRead;
+    private YamlMapping? securityContext;
+    private bool securityContextRead;
 
-    public string? Image => Node.Text("image");
+    public ContainerKind Kind { get; } = kind;
 
-    public YamlMapping? SecurityContext => Node.Map("securityContext");
+    public YamlMapping Node { get; } = node;
+
+    public string Name => name ??= Node.Text("name") ?? "(unnamed)";
+
+    public string? Image
+    {
+        get
+        {
+            if (!imageRead)
+            {
+                image = Node.Text("image");
+                imageRead = true;
+            }
+            return image;
+        }
+    }
+
+    public YamlMapping? SecurityContext
+    {
+        get
+        {
+            if (!securityContextRead)
+            {
+                securityContext = Node.Map("securityContext");
+                securityContextRead = true;
+            }
+            return securityContext;
+        }
+    }
 }
 
 /// <summary>
@@ -61,6 +96,11 @@ public sealed record Workload(ManifestResource Resource, YamlMapping PodSpec, Ya
     private IReadOnlyList<WorkloadContainer>? appContainers;
 
     public YamlMapping? PodSecurityContext => PodSpec.Map("securityContext");
+
+    /// <summary>The pod template's labels as strings, read once: the NetworkPolicy model and checks all select on them.</summary>
+    public IReadOnlyDictionary<string, string> PodLabels => podLabels ??= NetworkPolicy.LabelSelector.Labels(PodMetadata?.Map("labels"));
+
+    private IReadOnlyDictionary<string, string>? podLabels;
 
     /// <summary>The workload view of a resource, or null when it is not a workload or has no pod spec.</summary>
     public static Workload? From(ManifestResource resource)

@@ -59,11 +59,16 @@ public sealed class YamlMapping(int line, YamlPath path) : YamlNode(line, path)
     {
         get
         {
-            for (var i = EntryList.Count - 1; i >= 0; i--)
+            // The hottest code of a manifest scan (every check asks several keys). Keys the reader knows are shared
+            // with the checks' literals (CommonStrings), so most hits are one reference compare; the length test
+            // skips the call for most misses.
+            var entries = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(EntryList);
+            for (var i = entries.Length - 1; i >= 0; i--)
             {
-                if (string.Equals(EntryList[i].Key, key, StringComparison.Ordinal))
+                var candidate = entries[i].Key;
+                if (ReferenceEquals(candidate, key) || (candidate.Length == key.Length && string.Equals(candidate, key, StringComparison.Ordinal)))
                 {
-                    return EntryList[i].Value;
+                    return entries[i].Value;
                 }
             }
             return null;

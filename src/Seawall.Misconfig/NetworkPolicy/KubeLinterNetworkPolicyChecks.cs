@@ -72,7 +72,7 @@ internal static class KubeLinterNetworkPolicyChecks
     /// <summary>Whether a pod template (or Pod) of the scan in the policy's namespace carries labels the selector matches.</summary>
     private static bool SelectsAPod(ManifestResource policy, LabelSelector selector) =>
         policy.NeighboursOfKinds(Workload.Kinds).Any(o => Ns(o) == Ns(policy) && o.Workload is { } w
-            && selector.Matches(LabelSelector.Labels(w.PodMetadata?.Map("labels"))));
+            && selector.Matches(w.PodLabels));
 
     /// <summary>The namespace an object lands in; the manifest's unset namespace is taken as "default".</summary>
     private static string Ns(ManifestResource r) => r.Namespace ?? "default";

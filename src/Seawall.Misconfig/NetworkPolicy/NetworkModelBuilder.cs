@@ -14,6 +14,11 @@ public sealed class NetworkModel
     public required IReadOnlyList<NetpolPolicy> Policies { get; init; }
     public required IReadOnlyList<ExposedBackend> Exposed { get; init; }
 
+    /// <summary>The namespaces that hold a workload, sorted; built once for the two default-deny checks.</summary>
+    public IReadOnlyList<string> WorkloadNamespaces => workloadNamespaces ??= [.. Workloads.Select(w => w.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    private IReadOnlyList<string>? workloadNamespaces;
+
     /// <summary>Nothing to analyse: no workload and no policy in the input.</summary>
     public bool IsEmpty => Workloads.Count == 0 && Policies.Count == 0;
 
@@ -54,7 +59,8 @@ public sealed class NetworkModel
             Workloads = workloads,
             Namespaces = namespaces,
             Policies = policies,
-            Exposed = ReadExposure(list, workloads),
+            // Only an Ingress or a Route exposes a workload; most sets have neither, and reading exposure walks every object.
+            Exposed = Checks.NeighbourIndex.Holds(list, "Ingress") || Checks.NeighbourIndex.Holds(list, "Route") ? ReadExposure(list, workloads) : [],
         };
     }
 
@@ -70,7 +76,7 @@ public sealed class NetworkModel
             }
             var ns = resource.Namespace ?? "default";
             var (name, kind) = resource.Kind == "Pod" ? PodOwner(resource) : (resource.Name ?? string.Empty, resource.Kind);
-            var labels = LabelSelector.Labels(workload.PodMetadata?.Map("labels"));
+            var labels = workload.PodLabels;
             var ports = new List<ContainerPort>();
             foreach (var container in workload.Containers)
             {

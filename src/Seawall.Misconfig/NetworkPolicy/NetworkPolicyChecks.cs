@@ -69,7 +69,7 @@ public static class NetworkPolicyChecks
     private static IEnumerable<(ManifestResource, CheckOutcome)> DefaultDeny(IReadOnlyList<ManifestResource> set, string direction, Func<NetpolPolicy, bool> affects)
     {
         var model = AnalyzerFor(set).Model;
-        foreach (var ns in model.Workloads.Select(w => w.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var ns in model.WorkloadNamespaces)
         {
             // Reported on the Namespace object when the input has one, otherwise on the namespace's first workload.
             var at = model.Namespaces.TryGetValue(ns, out var declared) && declared.Resource is { } nsResource
@@ -160,7 +160,7 @@ public static class NetworkPolicyChecks
                 continue;
             }
             var ns = resource.Namespace ?? "default";
-            var labels = LabelSelector.Labels(workload.PodMetadata?.Map("labels"));
+            var labels = workload.PodLabels;
             var target = resource.Kind == "Pod" ? resource : resource with { CheckovGraphId = TemplateId(resource, ns, labels) };
             var selecting = policies.FirstOrDefault(p => p.Namespace == ns && p.PodSelector.Matches(labels));
             yield return selecting is null
@@ -170,6 +170,13 @@ public static class NetworkPolicyChecks
     }
 
     /// <summary>checkov's vertex id for a workload's pod template: <c>Pod.namespace.workload.key-value...</c>.</summary>
-    private static string TemplateId(ManifestResource resource, string ns, IReadOnlyDictionary<string, string> labels) =>
-        string.Join('.', new[] { "Pod", ns, resource.Name ?? string.Empty }.Concat(labels.Select(l => $"{l.Key}-{l.Value}")));
+    private static string TemplateId(ManifestResource resource, string ns, IReadOnlyDictionary<string, string> labels)
+    {
+        var id = new System.Text.StringBuilder("Pod.").Append(ns).Append('.').Append(resource.Name);
+        foreach (var (key, value) in labels)
+        {
+            id.Append('.').Append(key).Append('-').Append(value);
+        }
+        return id.ToString();
+    }
 }
