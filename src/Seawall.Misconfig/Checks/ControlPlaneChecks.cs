@@ -39,16 +39,21 @@ internal static partial class ControlPlaneChecks
 
     public static IEnumerable<ManifestCheck> All()
     {
-        foreach (var rule in Rules())
+        var rules = Rules().ToList();
+        // The rules of one component share their pass evidence ("not kube-apiserver"), and so their pass outcome.
+        var passTexts = rules.Select(r => r.NotComponent).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var rule in rules)
         {
             var byContainer = OnContainers((c, _) => Judge(rule, c), ContainerKind.Container, ContainerKind.Init);
+            var mask = WorkloadComponents.Mask(rule.Components);
+            var slot = Array.IndexOf(passTexts, rule.NotComponent);
             yield return new ManifestCheck(
                 WorkloadChecks.Info(rule.Id, rule.Title, rule.Severity,
                     $"A {rule.Components[0]} static pod whose command breaks this CIS control-plane setting weakens the cluster's own security.",
                     rule.Remediation, rule.Cis is null ? [rule.Checkov] : [rule.Checkov, "CIS-K8s-" + rule.Cis]),
                 rule.Checkov,
                 resource => resource.Workload is not { } workload ? null
-                    : WorkloadComponents.Of(workload) is { } seen && !seen.RunsAnyOf(rule.Components) ? seen.NotComponent(rule.NotComponent)
+                    : WorkloadComponents.Of(workload, passTexts) is { } seen && (seen.Named & mask) == 0 ? seen.NotComponent(slot)
                     : byContainer(resource));
         }
         yield return new ManifestCheck(
@@ -76,63 +81,55 @@ internal static partial class ControlPlaneChecks
     /// </summary>
     private sealed class WorkloadComponents
     {
+        private static readonly string[] Known = [ApiServer, ControllerManager, Scheduler, Etcd, Kubelet];
+
         [ThreadStatic]
         private static WorkloadComponents? last;
 
         private readonly Workload workload;
-        private readonly List<string> named = [];
         private readonly YamlMapping? lastContainer;
-        private readonly List<(string Evidence, CheckOutcome Pass)> passes = [];
+        private readonly string[] passTexts;
+        private readonly CheckOutcome?[] passes;
 
-        private WorkloadComponents(Workload workload)
+        private WorkloadComponents(Workload workload, string[] passTexts)
         {
             this.workload = workload;
+            this.passTexts = passTexts;
+            passes = new CheckOutcome?[passTexts.Length];
             foreach (var container in workload.NonEphemeralContainers)
             {
                 lastContainer = container.Node;
                 foreach (var item in container.Node.Seq("command")?.Items ?? [])
                 {
-                    if (item is YamlScalar { Value: ApiServer or ControllerManager or Scheduler or Etcd or Kubelet } scalar && !named.Contains(scalar.Value))
+                    if (item is YamlScalar scalar)
                     {
-                        named.Add(scalar.Value);
+                        Named |= Bit(scalar.Value);
                     }
                 }
             }
         }
 
-        public static WorkloadComponents Of(Workload workload) =>
-            last is { } seen && ReferenceEquals(seen.workload, workload) ? seen : last = new WorkloadComponents(workload);
+        /// <summary>The components some container runs, one bit each (see <see cref="Mask"/>).</summary>
+        public int Named { get; }
 
-        public bool RunsAnyOf(string[] components)
+        public static int Mask(string[] components)
         {
+            var mask = 0;
             foreach (var component in components)
             {
-                if (named.Contains(component))
-                {
-                    return true;
-                }
+                mask |= Bit(component);
             }
-            return false;
+            return mask;
         }
 
-        /// <summary>The pass of a workload none of whose containers runs the rule's component; null without containers.</summary>
-        public CheckOutcome? NotComponent(string evidence)
-        {
-            if (lastContainer is null)
-            {
-                return null;
-            }
-            foreach (var (text, pass) in passes)
-            {
-                if (ReferenceEquals(text, evidence))
-                {
-                    return pass;
-                }
-            }
-            var outcome = Pass(lastContainer, evidence);
-            passes.Add((evidence, outcome));
-            return outcome;
-        }
+        private static int Bit(string component) => Array.IndexOf(Known, component) is var index and >= 0 ? 1 << index : 0;
+
+        public static WorkloadComponents Of(Workload workload, string[] passTexts) =>
+            last is { } seen && ReferenceEquals(seen.workload, workload) ? seen : last = new WorkloadComponents(workload, passTexts);
+
+        /// <summary>The pass (evidence <c>passTexts[slot]</c>) of a workload none of whose containers runs the rule's component; null without containers.</summary>
+        public CheckOutcome? NotComponent(int slot) =>
+            lastContainer is null ? null : passes[slot] ??= Pass(lastContainer, passTexts[slot]);
     }
 
     private static CheckOutcome? Judge(Rule rule, WorkloadContainer container)

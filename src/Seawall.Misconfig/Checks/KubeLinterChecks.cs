@@ -46,10 +46,7 @@ internal static partial class KubeLinterChecks
             "With runAsGroup 0 the process belongs to root's group, which owns many files a non-root user could otherwise not touch.",
             "Set runAsGroup to a non-zero group in the pod or container securityContext.",
             ["kube-linter:run-as-non-root", "NSA/CISA:non-root-containers", "NIST-800-190-4.4.3"]),
-            null, r => r.Workload is not { } w ? null
-                : [.. w.Containers.Where(c => c.Kind != ContainerKind.Ephemeral)
-                    .Where(c => (c.SecurityContext?.Integer("runAsGroup") ?? w.PodSecurityContext?.Integer("runAsGroup")) == 0)
-                    .Select(c => Fail(c.SecurityContext?["runAsGroup"] ?? w.PodSecurityContext?["runAsGroup"], $"container {c.Name} runs as group 0"))],
+            null, RootGroup,
             "no container runs as group 0");
         yield return Spots(Info("k8s-deprecated-service-account-field", "Use serviceAccountName, not the deprecated serviceAccount", Severity.Low,
             "spec.serviceAccount is a deprecated alias; tools that read only serviceAccountName misjudge which account the pod runs as.",
@@ -62,17 +59,13 @@ internal static partial class KubeLinterChecks
             "An SSH server in a container is a second, unaudited way in that bypasses kubectl exec and its RBAC.",
             "Remove the SSH server and port 22; use kubectl exec or ephemeral debug containers.",
             ["kube-linter:ssh-port", "NIST-800-190-4.4.2"]),
-            null, EachContainerSpots(c => Ports(c)
-                .Where(p => p.Integer("containerPort") == 22 && (p.Text("protocol") ?? "TCP") == "TCP")
-                .Select(p => Fail(p, $"port 22/TCP in container {c.Name}"))),
+            null, EachContainerSpots(c => EachPort(c, p => p.Integer("containerPort") == 22 && (p.Text("protocol") ?? "TCP") == "TCP" ? Fail(p, $"port 22/TCP in container {c.Name}") : null)),
             "no SSH port");
         yield return Spots(Info("k8s-privileged-port", "Containers should not listen on privileged ports", Severity.Low,
             "A port under 1024 needs root or NET_BIND_SERVICE inside the container, privileges it should not need.",
             "Listen on a port of 1024 or above and map it with the Service's port.",
             ["kube-linter:privileged-ports", "NIST-800-190-4.4.3"]),
-            null, EachContainerSpots(c => Ports(c)
-                .Where(p => p.Integer("containerPort") is > 0 and < 1024)
-                .Select(p => Fail(p["containerPort"], $"port {p.Text("containerPort")} is mapped in container {c.Name}"))),
+            null, EachContainerSpots(c => EachPort(c, p => p.Integer("containerPort") is > 0 and < 1024 ? Fail(p["containerPort"], $"port {p.Text("containerPort")} is mapped in container {c.Name}") : null)),
             "no privileged port");
         yield return ProbePort("k8s-liveness-probe-port", "livenessProbe", "kube-linter:liveness-port");
         yield return ProbePort("k8s-readiness-probe-port", "readinessProbe", "kube-linter:readiness-port");
@@ -91,11 +84,7 @@ internal static partial class KubeLinterChecks
             "With a duplicate name only the last value takes effect, so the manifest does not say what the container sees.",
             "Remove the duplicate env entries.",
             ["kube-linter:duplicate-env-var"]),
-            null, EachContainerSpots(c => (c.Node.Seq("env")?.Items ?? []).OfType<YamlMapping>()
-                .Where(e => e.Text("name") is not null)
-                .GroupBy(e => e.Text("name")!, StringComparer.Ordinal)
-                .Where(g => g.Count() > 1)
-                .Select(g => Fail(g.Last(), $"duplicate environment variable {g.Key} in container {c.Name}"))),
+            null, EachContainerSpots(DuplicateEnv),
             "no duplicate env var");
         yield return Spots(Info("k8s-removed-api-version", "Objects should not use removed API versions", Severity.Medium,
             "An object of a removed API version (extensions/v1beta1 and the like) no longer applies; its security settings were never reviewed against the current API.",
@@ -130,6 +119,23 @@ internal static partial class KubeLinterChecks
             "Job lifetime bounded");
     }
 
+    private static IReadOnlyList<CheckOutcome>? RootGroup(ManifestResource r)
+    {
+        if (r.Workload is not { } w)
+        {
+            return null;
+        }
+        List<CheckOutcome>? failures = null;
+        foreach (var c in w.NonEphemeralContainers)
+        {
+            if ((c.SecurityContext?.Integer("runAsGroup") ?? w.PodSecurityContext?.Integer("runAsGroup")) == 0)
+            {
+                (failures ??= []).Add(Fail(c.SecurityContext?["runAsGroup"] ?? w.PodSecurityContext?["runAsGroup"], $"container {c.Name} runs as group 0"));
+            }
+        }
+        return failures ?? (IReadOnlyList<CheckOutcome>)[];
+    }
+
     /// <summary>Kubernetes' own API groups: a custom resource's versions are its operator's business.</summary>
     private static bool BuiltInGroup(string apiVersion)
     {
@@ -142,7 +148,54 @@ internal static partial class KubeLinterChecks
         return group is "" or "apps" or "batch" or "extensions" or "policy" or "autoscaling" || group.EndsWith(".k8s.io", StringComparison.Ordinal);
     }
 
-    private static IEnumerable<YamlMapping> Ports(WorkloadContainer c) => (c.Node.Seq("ports")?.Items ?? []).OfType<YamlMapping>();
+    /// <summary>The failures <paramref name="judge"/> finds among the container's ports; no list unless one fails.</summary>
+    private static IReadOnlyList<CheckOutcome> EachPort(WorkloadContainer c, Func<YamlMapping, CheckOutcome?> judge)
+    {
+        List<CheckOutcome>? failures = null;
+        foreach (var item in c.Node.Seq("ports")?.Items ?? [])
+        {
+            if (item is YamlMapping port && judge(port) is { } failure)
+            {
+                (failures ??= []).Add(failure);
+            }
+        }
+        return failures ?? (IReadOnlyList<CheckOutcome>)[];
+    }
+
+    /// <summary>One failure per name defined twice or more, at its last definition (the one that takes effect), in first-seen order.</summary>
+    private static IReadOnlyList<CheckOutcome> DuplicateEnv(WorkloadContainer c)
+    {
+        if (c.Node.Seq("env") is not { Items.Count: > 1 } env || (env.Items.Count <= 32 && !AnyNameTwice(env.Items)))
+        {
+            return [];
+        }
+        var byName = new Dictionary<string, (int Count, YamlMapping Last)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var item in env.Items)
+        {
+            if (item is YamlMapping variable && variable.Text("name") is { } name)
+            {
+                if (byName.TryGetValue(name, out var seen))
+                {
+                    byName[name] = (seen.Count + 1, variable);
+                }
+                else
+                {
+                    byName[name] = (1, variable);
+                    order.Add(name);
+                }
+            }
+        }
+        List<CheckOutcome>? failures = null;
+        foreach (var name in order)
+        {
+            if (byName[name] is { Count: > 1 } duplicate)
+            {
+                (failures ??= []).Add(Fail(duplicate.Last, $"duplicate environment variable {name} in container {c.Name}"));
+            }
+        }
+        return failures ?? (IReadOnlyList<CheckOutcome>)[];
+    }
 
     private static ManifestCheck ProbePort(string id, string probe, string reference) =>
         Spots(Info(id, $"The {probe} should target a port the container exposes", Severity.Low,
@@ -153,9 +206,31 @@ internal static partial class KubeLinterChecks
                 : Exposes(c, target.Port) ? [] : [Fail(target.Port, $"container {c.Name} does not expose port {target.Port.Value} for the {target.Handler} probe")]),
             "probes target exposed ports");
 
+    /// <summary>Whether two variables share a name: pairwise, without a dictionary, for the short lists most containers have.</summary>
+    private static bool AnyNameTwice(IReadOnlyList<YamlNode> items)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (items[i] is not YamlMapping later || later.Text("name") is not { } name)
+            {
+                continue;
+            }
+            for (var j = 0; j < i; j++)
+            {
+                if (items[j] is YamlMapping earlier && earlier.Text("name") == name)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static readonly string[] ProbeHandlers = ["httpGet", "tcpSocket", "grpc"];
+
     private static (YamlScalar Port, string Handler)? ProbeTarget(YamlMapping probe)
     {
-        foreach (var handler in new[] { "httpGet", "tcpSocket", "grpc" })
+        foreach (var handler in ProbeHandlers)
         {
             if (probe.Map(handler)?.Scalar("port") is { IsNull: false } port)
             {
@@ -166,10 +241,19 @@ internal static partial class KubeLinterChecks
     }
 
     /// <summary>A number matches a TCP containerPort; a name matches a TCP port of that name (probes speak TCP).</summary>
-    private static bool Exposes(WorkloadContainer c, YamlScalar port) =>
-        Ports(c).Where(p => (p.Text("protocol") ?? "TCP") == "TCP").Any(p => port.AsInteger is { } n
-            ? p.Integer("containerPort") == n
-            : string.Equals(p.Text("name"), port.Value, StringComparison.Ordinal));
+    private static bool Exposes(WorkloadContainer c, YamlScalar port)
+    {
+        var number = port.AsInteger;
+        foreach (var item in c.Node.Seq("ports")?.Items ?? [])
+        {
+            if (item is YamlMapping p && (p.Text("protocol") ?? "TCP") == "TCP"
+                && (number is { } n ? p.Integer("containerPort") == n : string.Equals(p.Text("name"), port.Value, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static IReadOnlyList<CheckOutcome>? InvalidPorts(ManifestResource r)
     {
@@ -196,11 +280,8 @@ internal static partial class KubeLinterChecks
             }
             return failures;
         }
-        return EachContainerSpots(c => Ports(c)
-            .Where(p => p.Scalar("name") is { IsNull: false })
-            .Select(p => (Port: p, Problem: PortNameProblem(p.Scalar("name")!.Value)))
-            .Where(x => x.Problem is not null)
-            .Select(x => Fail(x.Port["name"], $"port name \"{x.Port.Text("name")}\" in container {c.Name} {x.Problem}")))(r);
+        return EachContainerSpots(c => EachPort(c, p => p.Scalar("name") is { IsNull: false } name && PortNameProblem(name.Value) is { } problem
+            ? Fail(name, $"port name \"{name.Value}\" in container {c.Name} {problem}") : null))(r);
     }
 
     /// <summary>Why a port name is not an IANA_SVC_NAME (RFC 6335 5.1, as Kubernetes validates it), or null.</summary>

@@ -176,18 +176,27 @@ internal static class KubeLinterObjectChecks
         return accounts.Any(a => a.Name == name && Ns(a) == Ns(r)) ? [] : [Fail(at, $"service account {name} not found")];
     }
 
+    private static readonly (string RefKey, string Kind, string[] DataKeys)[] EnvReferences =
+        [("secretKeyRef", "Secret", ["data", "stringData"]), ("configMapKeyRef", "ConfigMap", ["data", "binaryData"])];
+
+    private static readonly string[] EnvReferenceKinds = ["Secret", "ConfigMap"];
+
     private static IReadOnlyList<CheckOutcome>? EnvValueFrom(ManifestResource r)
     {
         if (r.Workload is not { } w)
         {
             return null;
         }
+        if (!r.HasNeighbourOfKinds(EnvReferenceKinds))
+        {
+            return []; // neither kind is in the scan: both are managed outside it, nothing to resolve against
+        }
         var failures = new List<CheckOutcome>();
         foreach (var c in w.Containers)
         {
             foreach (var env in (c.Node.Seq("env")?.Items ?? []).OfType<YamlMapping>())
             {
-                foreach (var (refKey, kind, dataKeys) in new[] { ("secretKeyRef", "Secret", new[] { "data", "stringData" }), ("configMapKeyRef", "ConfigMap", ["data", "binaryData"]) })
+                foreach (var (refKey, kind, dataKeys) in EnvReferences)
                 {
                     if (env.Map("valueFrom")?.Map(refKey) is not { } reference || reference.Bool("optional") == true || reference.Text("name") is not { } name)
                     {
@@ -334,8 +343,12 @@ internal static class KubeLinterObjectChecks
             return [];
         }
         var antiAffinity = w.PodSpec.Map("affinity")?.Map("podAntiAffinity");
-        var terms = (antiAffinity?.Seq("requiredDuringSchedulingIgnoredDuringExecution")?.Items ?? []).OfType<YamlMapping>()
-            .Concat((antiAffinity?.Seq("preferredDuringSchedulingIgnoredDuringExecution")?.Items ?? []).OfType<YamlMapping>().Select(p => p.Map("podAffinityTerm")).OfType<YamlMapping>())
+        if (antiAffinity is null)
+        {
+            return [Fail(w.PodSpec, $"{r.Root.Map("spec")?.Integer("replicas") ?? 1} replicas without pod anti-affinity")];
+        }
+        var terms = (antiAffinity.Seq("requiredDuringSchedulingIgnoredDuringExecution")?.Items ?? []).OfType<YamlMapping>()
+            .Concat((antiAffinity.Seq("preferredDuringSchedulingIgnoredDuringExecution")?.Items ?? []).OfType<YamlMapping>().Select(p => p.Map("podAffinityTerm")).OfType<YamlMapping>())
             .ToList();
         if (terms.Count == 0)
         {

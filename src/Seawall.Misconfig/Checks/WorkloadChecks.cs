@@ -38,7 +38,7 @@ internal static class WorkloadChecks
             "A `latest` or missing tag runs whatever was pushed last; rollbacks and audits cannot tell which image ran.",
             "Pin the image to a version tag, better to a digest (image@sha256:...).",
             ["kube-linter:latest-tag", "Kubescape:C-0075", "NIST-800-190-4.1.1"],
-            (c, _) => ImageReference.Parse(c.Image) is not { } image ? Fail(c.Node, "no image")
+            (c, _) => c.Reference is not { } image ? Fail(c.Node, "no image")
                 : image.Digest is not null || (image.Tag is { } t && t != "latest") ? Pass(At(c.Node, "image"), c.Image!)
                 : Fail(At(c.Node, "image"), $"image {c.Image} has {(image.Tag is null ? "no tag" : "the latest tag")}"));
         yield return Container("k8s-image-pull-policy-always", "CKV_K8S_15", "Image pull policy should be Always", Severity.Low,
@@ -52,7 +52,7 @@ internal static class WorkloadChecks
                     return policy == "Always" ? Pass(At(c.Node, "imagePullPolicy"), policy) : Fail(At(c.Node, "imagePullPolicy"), "imagePullPolicy " + policy);
                 }
                 // Unset, Kubernetes defaults to Always for a latest or missing tag and IfNotPresent otherwise.
-                var image = ImageReference.Parse(c.Image);
+                var image = c.Reference;
                 // A digest names one image: whatever a node cached under it is that image.
                 return image is { Digest: not null } or { Tag: null or "latest" } ? Pass(c.Node, "defaults to Always, or pinned by digest") : Fail(c.Node, "imagePullPolicy unset defaults to IfNotPresent");
             });
@@ -104,7 +104,7 @@ internal static class WorkloadChecks
             "NET_RAW, in the default set, allows crafting packets: ARP and DNS spoofing of neighbours on the node.",
             "Add NET_RAW (or ALL) to securityContext.capabilities.drop.",
             ["kube-linter:drop-net-raw-capability", "Kubescape:C-0046", "CIS-K8s-5.2.8"],
-            (c, _) => Dropped(c) is { } drop && drop.Items.OfType<YamlScalar>().Any(s => s.Value.ToUpperInvariant() is "NET_RAW" or "CAP_NET_RAW" or "ALL")
+            (c, _) => Dropped(c) is { } drop && Names(drop, "NET_RAW", "CAP_NET_RAW", "ALL")
                 ? Pass(drop, "drops " + Join(drop)) : Fail(c.SecurityContext ?? c.Node, "NET_RAW not dropped"));
         yield return new ManifestCheck(Info("k8s-pod-security-context", "Apply security context to your pods and containers", Severity.Low,
             "Without a pod securityContext the runtime's defaults (often root, no seccomp) apply.",
@@ -149,7 +149,7 @@ internal static class WorkloadChecks
             "SYS_ADMIN is nearly root: mount, namespaces, BPF and many known container escapes.",
             "Remove SYS_ADMIN from securityContext.capabilities.add.",
             ["Kubescape:C-0046", "NIST-800-190-4.4.3"],
-            (c, _) => Added(c) is { } add && add.Items.OfType<YamlScalar>().Any(s => s.Value.ToUpperInvariant() is "SYS_ADMIN" or "CAP_SYS_ADMIN") ? Fail(add, "adds SYS_ADMIN") : Pass(c.Node, "no SYS_ADMIN"));
+            (c, _) => Added(c) is { } add && Names(add, "SYS_ADMIN", "CAP_SYS_ADMIN") ? Fail(add, "adds SYS_ADMIN") : Pass(c.Node, "no SYS_ADMIN"));
         yield return new ManifestCheck(Info("k8s-high-uid", "Containers should run as a high UID to avoid host conflict", Severity.Low,
             "A UID under 10000 may match a real user on the node, whose files an escaped process could then own.",
             "Set runAsUser to 10000 or more in the pod or container securityContext.",
@@ -159,7 +159,7 @@ internal static class WorkloadChecks
             "A tag can be moved; only a digest names one image for good.",
             "Reference images as name@sha256:<digest>.",
             ["NIST-800-190-4.1.1"],
-            (c, _) => ImageReference.Parse(c.Image) is { Digest: not null } ? Pass(At(c.Node, "image")!, c.Image!) : Fail(At(c.Node, "image") ?? c.Node, $"image {c.Image} has no digest"));
+            (c, _) => c.Reference is { Digest: not null } ? Pass(At(c.Node, "image")!, c.Image!) : Fail(At(c.Node, "image") ?? c.Node, $"image {c.Image} has no digest"));
     }
 
     private static ManifestCheck Container(string id, string checkov, string title, Severity severity, string description, string remediation,
@@ -201,6 +201,25 @@ internal static class WorkloadChecks
     private static YamlSequence? Added(WorkloadContainer c) => c.SecurityContext?.Map("capabilities")?.Seq("add");
 
     private static YamlSequence? Dropped(WorkloadContainer c) => c.SecurityContext?.Map("capabilities")?.Seq("drop");
+
+    /// <summary>Whether the capability list names one of <paramref name="names"/>, in any case (as the runtimes read them).</summary>
+    private static bool Names(YamlSequence capabilities, params ReadOnlySpan<string> names)
+    {
+        foreach (var item in capabilities.Items)
+        {
+            if (item is YamlScalar scalar)
+            {
+                foreach (var name in names)
+                {
+                    if (string.Equals(scalar.Value, name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
 
     private static string Join(YamlSequence items) => string.Join(", ", items.Items.OfType<YamlScalar>().Select(s => s.Value));
 

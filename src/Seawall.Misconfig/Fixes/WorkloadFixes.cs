@@ -163,7 +163,7 @@ public static class WorkloadFixes
         {
             return policy != "Always";
         }
-        return ImageReference.Parse(c.Image) is not ({ Digest: not null } or { Tag: null or "latest" });
+        return c.Reference is not ({ Digest: not null } or { Tag: null or "latest" });
     }
 
     private static YamlPatch SeccompRuntimeDefault(Workload w)

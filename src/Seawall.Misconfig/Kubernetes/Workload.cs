@@ -40,6 +40,23 @@ public sealed class WorkloadContainer(ContainerKind kind, YamlMapping node)
         }
     }
 
+    /// <summary>The image's name, tag and digest; three checks ask.</summary>
+    public ImageReference? Reference
+    {
+        get
+        {
+            if (!referenceRead)
+            {
+                reference = ImageReference.Parse(Image);
+                referenceRead = true;
+            }
+            return reference;
+        }
+    }
+
+    private ImageReference? reference;
+    private bool referenceRead;
+
     public YamlMapping? SecurityContext
     {
         get
