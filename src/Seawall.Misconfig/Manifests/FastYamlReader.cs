@@ -219,7 +219,7 @@ public sealed class FastYamlReader
             pos = keyEnd + 1; // past ':'
             var value = InlineValue(indent, YamlPath.Child(mapping, key), depth + 1, sequenceAtIndent: true);
             size = Grow(Grow(size, 1), value.ExpandedSize);
-            mapping.EntryList.Add(new(key, value));
+            mapping.Add(key, value);
 
             SkipInsignificantLines();
             if (line >= LineCount || AtMarker)
@@ -238,6 +238,7 @@ public sealed class FastYamlReader
             pos += next;
         }
         mapping.ExpandedSize = size;
+        mapping.Seal();
         return mapping;
     }
 
@@ -247,7 +248,7 @@ public sealed class FastYamlReader
         long size = 1;
         while (true)
         {
-            var itemPath = YamlPath.Item(sequence, sequence.ItemList.Count);
+            var itemPath = YamlPath.Item(sequence, sequence.Count);
             pos++; // past '-'
             SkipSpaces();
             YamlNode item;
@@ -265,7 +266,7 @@ public sealed class FastYamlReader
                 item = InlineValue(indent, itemPath, depth + 1, sequenceAtIndent: false, afterIndicator: false);
             }
             size = Grow(size, item.ExpandedSize);
-            sequence.ItemList.Add(item);
+            sequence.Add(item);
 
             SkipInsignificantLines();
             if (line >= LineCount || AtMarker)
@@ -288,6 +289,7 @@ public sealed class FastYamlReader
             pos += next;
         }
         sequence.ExpandedSize = size;
+        sequence.Seal();
         return sequence;
     }
 
@@ -567,9 +569,9 @@ public sealed class FastYamlReader
                     pos++;
                     break;
                 }
-                var item = FlowNode(parentIndent, YamlPath.Item(sequence, sequence.ItemList.Count), depth + 1);
+                var item = FlowNode(parentIndent, YamlPath.Item(sequence, sequence.Count), depth + 1);
                 size = Grow(size, item.ExpandedSize);
-                sequence.ItemList.Add(item);
+                sequence.Add(item);
                 FlowSpace(parentIndent);
                 if (text[pos] == ',')
                 {
@@ -581,6 +583,7 @@ public sealed class FastYamlReader
                 }
             }
             sequence.ExpandedSize = size;
+            sequence.Seal();
             return sequence;
         }
         pos++;
@@ -618,7 +621,7 @@ public sealed class FastYamlReader
             }
             var value = FlowNode(parentIndent, YamlPath.Child(mapping, key), depth + 1);
             mappingSize = Grow(Grow(mappingSize, 1), value.ExpandedSize);
-            mapping.EntryList.Add(new(key, value));
+            mapping.Add(key, value);
             FlowSpace(parentIndent);
             if (text[pos] == ',')
             {
@@ -630,6 +633,7 @@ public sealed class FastYamlReader
             }
         }
         mapping.ExpandedSize = mappingSize;
+        mapping.Seal();
         return mapping;
     }
 

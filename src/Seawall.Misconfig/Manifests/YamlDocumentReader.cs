@@ -87,11 +87,12 @@ public static class YamlDocumentReader
                 long size = 1;
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    var item = ReadNode(parser, YamlPath.Item(sequence, sequence.ItemList.Count), anchors, depth + 1);
+                    var item = ReadNode(parser, YamlPath.Item(sequence, sequence.Count), anchors, depth + 1);
                     size = Grow(size, item.ExpandedSize);
-                    sequence.ItemList.Add(item);
+                    sequence.Add(item);
                 }
                 sequence.ExpandedSize = size;
+                sequence.Seal();
                 Remember(sequenceStart.Anchor, sequence, anchors);
                 return sequence;
             }
@@ -109,12 +110,13 @@ public static class YamlDocumentReader
                     if (keyText == "<<" && value is YamlMapping merged)
                     {
                         // The merge key: the merged entries come first so the mapping's own keys override them.
-                        mapping.EntryList.InsertRange(0, merged.EntryList);
+                        mapping.InsertFirst(merged);
                         continue;
                     }
-                    mapping.EntryList.Add(new(keyText, value));
+                    mapping.Add(keyText, value);
                 }
                 mapping.ExpandedSize = size;
+                mapping.Seal();
                 Remember(mappingStart.Anchor, mapping, anchors);
                 return mapping;
             }

@@ -18,8 +18,16 @@ public abstract class YamlNode(int line, YamlPath at)
         ? FastYamlReader.ChildPath(parent!.Path, key)
         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{parent!.Path}[{index}]");
 
+    // An int: the readers stop a document at YamlDocumentReader.MaxExpandedNodes, far below int.MaxValue, and the
+    // smaller field keeps a scalar at 64 bytes (a scan holds every manifest's tree at once).
+    private int expandedSize = 1;
+
     /// <summary>How many nodes the subtree stands for with aliases expanded (what a naive walk would visit).</summary>
-    public long ExpandedSize { get; internal set; } = 1;
+    public long ExpandedSize
+    {
+        get => expandedSize;
+        internal set => expandedSize = checked((int)value);
+    }
 }
 
 public sealed class YamlScalar(string value, bool plain, int line, YamlPath path) : YamlNode(line, path)
@@ -41,18 +49,78 @@ public sealed class YamlScalar(string value, bool plain, int line, YamlPath path
     public long? AsInteger => Plain && long.TryParse(Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 }
 
+/// <summary>
+/// The children of a mapping or sequence: a plain array the reader grows and then trims to size (<see cref="Seal"/>),
+/// with no List object around it. A scan holds every tree until its cluster checks are done, so the bytes and objects
+/// per node are what the GC marks and copies.
+/// </summary>
+internal struct Children<T>
+{
+    private T[] items;
+    private int count;
+
+    public readonly int Count => count;
+
+    /// <summary>The items, exactly sized once sealed (a copy before: only a reader still building the node asks then).</summary>
+    public readonly IReadOnlyList<T> Items => items is null ? [] : count == items.Length ? items : items[..count];
+
+    public readonly ReadOnlySpan<T> Span => items is null ? [] : items.AsSpan(0, count);
+
+    public void Add(T item)
+    {
+        if (items is null || count == items.Length)
+        {
+            Array.Resize(ref items, items is null ? 4 : items.Length * 2);
+        }
+        items![count++] = item;
+    }
+
+    /// <summary>Puts <paramref name="first"/> before the items already there (a YAML merge key's entries).</summary>
+    public void InsertFirst(ReadOnlySpan<T> first)
+    {
+        var merged = new T[count + first.Length];
+        first.CopyTo(merged);
+        Span.CopyTo(merged.AsSpan(first.Length));
+        items = merged;
+        count = merged.Length;
+    }
+
+    public void Seal()
+    {
+        if (items is not null && count != items.Length)
+        {
+            Array.Resize(ref items, count);
+        }
+    }
+}
+
 public sealed class YamlSequence(int line, YamlPath path) : YamlNode(line, path)
 {
-    internal List<YamlNode> ItemList { get; } = [];
+    private Children<YamlNode> items;
 
-    public IReadOnlyList<YamlNode> Items => ItemList;
+    public IReadOnlyList<YamlNode> Items => items.Items;
+
+    internal int Count => items.Count;
+
+    internal void Add(YamlNode item) => items.Add(item);
+
+    /// <summary>The reader is done with this node: trim the items to size.</summary>
+    internal void Seal() => items.Seal();
 }
 
 public sealed class YamlMapping(int line, YamlPath path) : YamlNode(line, path)
 {
-    internal List<KeyValuePair<string, YamlNode>> EntryList { get; } = [];
+    private Children<KeyValuePair<string, YamlNode>> entries;
 
-    public IReadOnlyList<KeyValuePair<string, YamlNode>> Entries => EntryList;
+    public IReadOnlyList<KeyValuePair<string, YamlNode>> Entries => entries.Items;
+
+    internal void Add(string key, YamlNode value) => entries.Add(new(key, value));
+
+    /// <summary>A merge key's entries, put first so the mapping's own keys (later, so winning lookups) override them.</summary>
+    internal void InsertFirst(YamlMapping merged) => entries.InsertFirst(merged.entries.Span);
+
+    /// <summary>The reader is done with this node: trim the entries to size.</summary>
+    internal void Seal() => entries.Seal();
 
     /// <summary>The value of <paramref name="key"/>; the last one wins on duplicate keys, as in kubectl.</summary>
     public YamlNode? this[string key]
@@ -62,13 +130,13 @@ public sealed class YamlMapping(int line, YamlPath path) : YamlNode(line, path)
             // The hottest code of a manifest scan (every check asks several keys). Keys the reader knows are shared
             // with the checks' literals (CommonStrings), so most hits are one reference compare; the length test
             // skips the call for most misses.
-            var entries = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(EntryList);
-            for (var i = entries.Length - 1; i >= 0; i--)
+            var span = entries.Span;
+            for (var i = span.Length - 1; i >= 0; i--)
             {
-                var candidate = entries[i].Key;
+                var candidate = span[i].Key;
                 if (ReferenceEquals(candidate, key) || (candidate.Length == key.Length && string.Equals(candidate, key, StringComparison.Ordinal)))
                 {
-                    return entries[i].Value;
+                    return span[i].Value;
                 }
             }
             return null;
