@@ -55,6 +55,11 @@ internal static class KubeLinterObjectChecks
             "Fix the backend's service name and port.",
             ["kube-linter:dangling-ingress"]),
             null, DanglingIngress, "backends present");
+        yield return Spots(Info("k8s-dangling-servicemonitor", "ServiceMonitors should select a Service of the scan", Severity.Low,
+            "A Prometheus operator ServiceMonitor whose selectors match no Service scrapes nothing: the workload it was meant to watch runs unmonitored, and its alerts never fire.",
+            "Fix spec.selector and spec.namespaceSelector so they match the Service's labels and namespace.",
+            ["kube-linter:dangling-servicemonitor"]),
+            null, DanglingServiceMonitor, "selects a Service");
         yield return Spots(Info("k8s-pdb-max-unavailable-zero", "PodDisruptionBudgets should allow a disruption", Severity.Medium,
             "maxUnavailable: 0 forbids every voluntary eviction: nodes cannot be drained, so they are not patched.",
             "Set maxUnavailable to 1 or more (or a non-zero percentage).",
@@ -236,6 +241,33 @@ internal static class KubeLinterObjectChecks
             return null;
         }
         return candidates.Any(c => c.Name == target.Text("name") && Ns(c) == Ns(r)) ? [] : [Fail(target, $"no {kind} {target.Text("name")} in the scan")];
+    }
+
+    /// <summary>
+    /// A ServiceMonitor that selects no Service of the scan, judged as kube-linter does: without namespaceSelector
+    /// matchNames it may match a Service of any namespace (the operator's default is the monitor's own namespace, but a
+    /// rendered chart often leaves namespaces to `helm --namespace`, where "default" stands for unset); `any: true` is
+    /// every namespace; a missing or empty label selector selects every Service. Not judged without a Service in the scan.
+    /// </summary>
+    private static IReadOnlyList<CheckOutcome>? DanglingServiceMonitor(ManifestResource r)
+    {
+        if (r.Kind != "ServiceMonitor" || !r.HasNeighbourOfKind("Service"))
+        {
+            return null;
+        }
+        var spec = r.Root.Map("spec");
+        var selector = NetworkPolicy.LabelSelector.From(spec?.Map("selector"));
+        var namespaces = spec?.Map("namespaceSelector") is { } namespaceSelector && namespaceSelector.Bool("any") != true
+            ? (namespaceSelector.Seq("matchNames")?.Items ?? []).OfType<YamlScalar>().Select(s => s.Value).ToList()
+            : [];
+        foreach (var service in r.NeighboursOfKind("Service"))
+        {
+            if ((namespaces.Count == 0 || namespaces.Contains(Ns(service))) && selector.Matches(NetworkPolicy.LabelSelector.Labels(service.Metadata?.Map("labels"))))
+            {
+                return [];
+            }
+        }
+        return [Fail(spec ?? r.Root, $"no Service matches label selector {selector} in namespaces [{string.Join(",", namespaces)}]")];
     }
 
     private static IReadOnlyList<CheckOutcome>? DanglingIngress(ManifestResource r)

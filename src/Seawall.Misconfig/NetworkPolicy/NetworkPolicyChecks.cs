@@ -62,7 +62,8 @@ public static class NetworkPolicyChecks
             {
                 Description = "No NetworkPolicy's podSelector selects the pod (or the workload's pod template), so all its traffic is allowed in both directions.",
                 Remediation = "Add a NetworkPolicy in the pod's namespace whose podSelector matches the pod's labels (a default-deny policy with podSelector: {} selects every pod).",
-                References = ["CKV2_K8S_6", "C-0260", Cis, Nsa, Nist],
+                // kube-linter's non-isolated-pod asks the same of deployment-like objects: one failure per workload.
+                References = ["CKV2_K8S_6", "kube-linter:non-isolated-pod", "C-0260", Cis, Nsa, Nist],
             }, "CKV2_K8S_6", PodNotSelected);
     }
 

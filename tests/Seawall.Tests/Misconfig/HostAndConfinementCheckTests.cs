@@ -52,6 +52,11 @@ public sealed class HostAndConfinementCheckTests
     private static string SelectingService(string app) =>
         $"apiVersion: v1\nkind: Service\nmetadata: {{name: web, namespace: shop}}\nspec:\n  selector: {{app: {app}}}\n  ports:\n    - {{name: http, port: 8080}}\n";
 
+    private const string LabelledService = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec:\n  selector: {app: web}\n  ports:\n    - {name: http, port: 8080}\n";
+
+    private static string ServiceMonitor(string selector, string namespaceSelector) =>
+        $"apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {{name: m, namespace: monitoring}}\nspec:\n  selector: {selector}\n  {namespaceSelector}\n  endpoints: [{{port: http}}]\n";
+
     private static string Ingress(string service, string port) =>
         $"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: i, namespace: shop}}\nspec:\n  defaultBackend:\n    service: {{name: {service}, port: {port}}}\n";
 
@@ -72,6 +77,8 @@ public sealed class HostAndConfinementCheckTests
         { "k8s-dangling-service", Docs(Deployment(), SelectingService("api")) },
         { "k8s-non-existent-service-account", Docs(Deployment(spec: "serviceAccountName: ghost"), WebAccount) },
         { "k8s-dangling-hpa", Docs(Deployment(), Hpa("api", 3)) },
+        { "k8s-dangling-servicemonitor", Docs(LabelledService, ServiceMonitor("{matchLabels: {app: api}}", "")) },
+        { "k8s-dangling-servicemonitor", Docs(LabelledService, ServiceMonitor("{}", "namespaceSelector: {matchNames: [monitoring]}")) },
         { "k8s-dangling-ingress", Docs(SelectingService("web"), Ingress("api", "{number: 8080}")) },
         { "k8s-dangling-ingress", Docs(SelectingService("web"), Ingress("web", "{number: 80}")) },
         { "k8s-pdb-max-unavailable-zero", Pdb("maxUnavailable: 0") },
@@ -130,6 +137,8 @@ public sealed class HostAndConfinementCheckTests
         { "k8s-dangling-service", Docs(Deployment(), SelectingService("web")) },
         { "k8s-non-existent-service-account", Docs(Deployment(spec: "serviceAccountName: web"), WebAccount) },
         { "k8s-dangling-hpa", Docs(Deployment(), Hpa("web", 3)) },
+        { "k8s-dangling-servicemonitor", Docs(LabelledService, ServiceMonitor("{matchLabels: {app: web}}", "namespaceSelector: {matchNames: [shop]}")) },
+        { "k8s-dangling-servicemonitor", Docs(LabelledService, ServiceMonitor("{matchLabels: {app: web}}", "namespaceSelector: {any: true}")) },
         { "k8s-dangling-ingress", Docs(SelectingService("web"), Ingress("web", "{name: http}")) },
         { "k8s-pdb-max-unavailable-zero", Pdb("maxUnavailable: \"25%\"") },
         { "k8s-pdb-min-available-replicas", Docs(Replicas(3), Pdb("minAvailable: 2")) },
@@ -203,6 +212,7 @@ public sealed class HostAndConfinementCheckTests
         Assert.Empty(Run(Deployment(spec: "serviceAccountName: ghost"), "k8s-non-existent-service-account").Results);
         Assert.Empty(Run(SelectingService("api"), "k8s-dangling-service").Results);
         Assert.Empty(Run(Ingress("api", "{number: 80}"), "k8s-dangling-ingress").Results);
+        Assert.Empty(Run(ServiceMonitor("{matchLabels: {app: api}}", ""), "k8s-dangling-servicemonitor").Results);
     }
 
     [Fact]
