@@ -92,6 +92,26 @@ cpu = Process.GetCurrentProcess().TotalProcessorTime;
 Run(texts, judge: false);
 var parseSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
 Console.WriteLine($"  of which reading: CPU {parseSeconds:F2} s = {resources / parseSeconds:N0}/s; judging the rest");
+// Charts as they are rendered: each a Deployment with its own ServiceAccount and Service, all in one scan. Checks that
+// relate an object to the others of its namespace (service account present, Service selecting pods) must stay linear.
+{
+    var charts = count / 4;
+    var text = new System.Text.StringBuilder();
+    for (var i = 0; i < charts; i++)
+    {
+        var ns = $"team{i % 50}";
+        text.Append(CultureInfo.InvariantCulture, $"---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: app{i}, namespace: {ns}}}\n");
+        text.Append(CultureInfo.InvariantCulture, $"---\napiVersion: v1\nkind: Service\nmetadata: {{name: app{i}, namespace: {ns}, labels: {{app: app{i}}}}}\nspec:\n  selector: {{app: app{i}}}\n  ports: [{{name: http, port: 80, targetPort: http}}]\n");
+        text.Append(Manifest(i).Replace("ingress-nginx-controller-", "app", StringComparison.Ordinal).Replace("namespace: ingress-nginx", "namespace: " + ns, StringComparison.Ordinal)
+            .Replace("serviceAccountName: ingress-nginx", $"serviceAccountName: app{i}", StringComparison.Ordinal).Replace("app.kubernetes.io/name: ingress-nginx", $"app: app{i}", StringComparison.Ordinal)).Append('\n');
+    }
+    cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var set = new List<ManifestResource>();
+    ManifestLoader.LoadText("charts.yaml", text.ToString(), set, []);
+    var judged = ManifestScanner.Run(set, ManifestCheckCatalog.All).Count();
+    var chartSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+    Console.WriteLine($"  one scan of {charts:N0} charts (Deployment + ServiceAccount + Service, 50 namespaces): CPU {chartSeconds:F2} s = {charts / chartSeconds:N0} charts/s ({judged:N0} results)");
+}
 
 if (Directory.Exists(suite))
 {

@@ -156,12 +156,11 @@ internal static class KubeLinterObjectChecks
         {
             return null;
         }
-        var owners = r.NeighboursOfKinds(PodOwners).ToList();
-        if (owners.Count == 0)
+        if (!r.HasNeighbourOfKinds(PodOwners))
         {
             return null; // the workloads are deployed by something else
         }
-        return owners.Any(o => Ns(o) == Ns(r) && Subset(selector, PodLabels(o))) ? []
+        return r.NeighboursOfKindsIn(PodOwners, Ns(r)).Any(o => Subset(selector, PodLabels(o))) ? []
             : [Fail(selector, $"no pod template of the scan carries the labels {string.Join(",", selector.Entries.Select(e => e.Key + "=" + (e.Value as YamlScalar)?.Value))}")];
     }
 
@@ -173,12 +172,15 @@ internal static class KubeLinterObjectChecks
         }
         var at = w.PodSpec["serviceAccountName"] ?? w.PodSpec["serviceAccount"];
         var name = w.PodSpec.Text("serviceAccountName") ?? w.PodSpec.Text("serviceAccount");
-        var accounts = r.NeighboursOfKind("ServiceAccount").ToList();
-        if (name is null or "" or "default" || accounts.Count == 0)
+        if (!r.HasNeighbourOfKind("ServiceAccount"))
         {
-            return accounts.Count == 0 ? null : [];
+            return null;
         }
-        return accounts.Any(a => a.Name == name && Ns(a) == Ns(r)) ? [] : [Fail(at, $"service account {name} not found")];
+        if (name is null or "" or "default")
+        {
+            return [];
+        }
+        return r.NeighboursOfKindIn("ServiceAccount", Ns(r)).Any(a => a.Name == name) ? [] : [Fail(at, $"service account {name} not found")];
     }
 
     private static readonly (string RefKey, string Kind, string[] DataKeys)[] EnvReferences =
@@ -207,12 +209,11 @@ internal static class KubeLinterObjectChecks
                     {
                         continue;
                     }
-                    var objects = r.NeighboursOfKind(kind).ToList();
-                    if (objects.Count == 0)
+                    if (!r.HasNeighbourOfKind(kind))
                     {
                         continue; // this kind is managed outside the scan (sealed or external secrets, another chart)
                     }
-                    var target = objects.FirstOrDefault(o => o.Name == name && Ns(o) == Ns(r));
+                    var target = r.NeighboursOfKindIn(kind, Ns(r)).FirstOrDefault(o => o.Name == name);
                     var key = reference.Text("key");
                     if (target is null)
                     {
@@ -235,12 +236,11 @@ internal static class KubeLinterObjectChecks
             return null;
         }
         var kind = target.Text("kind");
-        var candidates = r.NeighboursOfKind(kind).ToList();
-        if (candidates.Count == 0 && !r.HasNeighbourOfKinds(PodOwners))
+        if (!(kind is not null && r.HasNeighbourOfKind(kind)) && !r.HasNeighbourOfKinds(PodOwners))
         {
             return null;
         }
-        return candidates.Any(c => c.Name == target.Text("name") && Ns(c) == Ns(r)) ? [] : [Fail(target, $"no {kind} {target.Text("name")} in the scan")];
+        return r.NeighboursOfKindIn(kind, Ns(r)).Any(c => c.Name == target.Text("name")) ? [] : [Fail(target, $"no {kind} {target.Text("name")} in the scan")];
     }
 
     /// <summary>
@@ -276,7 +276,7 @@ internal static class KubeLinterObjectChecks
         {
             return null;
         }
-        var services = r.NeighboursOfKind("Service").Where(n => Ns(n) == Ns(r)).ToList();
+        var services = r.NeighboursOfKindIn("Service", Ns(r)).ToList();
         if (!r.HasNeighbourOfKind("Service"))
         {
             return null;
@@ -318,7 +318,7 @@ internal static class KubeLinterObjectChecks
     /// <summary>The minimum replicas an autoscaler (HPA or KEDA ScaledObject) of the scan keeps the workload at, or null.</summary>
     private static long? ScaledMinimum(ManifestResource workload)
     {
-        foreach (var scaler in workload.NeighboursOfKinds(Scalers).Where(n => Ns(n) == Ns(workload)))
+        foreach (var scaler in workload.NeighboursOfKindsIn(Scalers, Ns(workload)))
         {
             var spec = scaler.Root.Map("spec");
             var target = spec?.Map("scaleTargetRef");
@@ -346,7 +346,7 @@ internal static class KubeLinterObjectChecks
         }
         var selector = spec.Map("selector");
         var failures = new List<CheckOutcome>();
-        foreach (var workload in r.NeighboursOfKinds(Replicated).Where(n => Ns(n) == Ns(r)))
+        foreach (var workload in r.NeighboursOfKindsIn(Replicated, Ns(r)))
         {
             var workloadSelector = workload.Root.Map("spec")?.Map("selector")?.Map("matchLabels");
             if (selector is null || !(Selects(selector, PodLabels(workload)) || (workloadSelector is not null && Selects(selector, workloadSelector))))

@@ -145,6 +145,11 @@ public sealed record Workload(ManifestResource Resource, YamlMapping PodSpec, Ya
         return template?.Map("spec") is { } templateSpec ? new Workload(resource, templateSpec, template.Map("metadata")) : null;
     }
 
+    // Identity, not structure: the view of one object, with lazily read fields that structural equality would include.
+    public bool Equals(Workload? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
     private static IEnumerable<WorkloadContainer> Items(YamlMapping spec, string key, ContainerKind kind) =>
         spec.Seq(key)?.Items.OfType<YamlMapping>().Select(c => new WorkloadContainer(kind, c)) ?? [];
 }

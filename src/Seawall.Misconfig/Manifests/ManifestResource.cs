@@ -98,4 +98,10 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
             return $"{Kind}.{ns}.{string.Join('.', labels)}";
         }
     }
+
+    // Identity, not structure: an object is one document of one file, and the lazily read fields above would make
+    // structural equality and hashing change as checks ask for them.
+    public bool Equals(ManifestResource? other) => ReferenceEquals(this, other);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 }

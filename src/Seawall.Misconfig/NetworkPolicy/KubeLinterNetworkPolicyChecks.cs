@@ -71,7 +71,7 @@ internal static class KubeLinterNetworkPolicyChecks
 
     /// <summary>Whether a pod template (or Pod) of the scan in the policy's namespace carries labels the selector matches.</summary>
     private static bool SelectsAPod(ManifestResource policy, LabelSelector selector) =>
-        policy.NeighboursOfKinds(Workload.Kinds).Any(o => Ns(o) == Ns(policy) && o.Workload is { } w
+        policy.NeighboursOfKindsIn(Workload.Kinds, Ns(policy)).Any(o => o.Workload is { } w
             && selector.Matches(w.PodLabels));
 
     /// <summary>The namespace an object lands in; the manifest's unset namespace is taken as "default".</summary>

@@ -53,13 +53,16 @@ public sealed class RbacGraph
     /// they name none) and the accounts bindings name; sorted by namespace and name. Rights bound to a group of
     /// service accounts are credited to these only: a group's other members are not known from the manifests.
     /// </summary>
-    public IReadOnlyList<RbacSubject> ServiceAccounts { get; }
+    public IReadOnlyList<RbacSubject> ServiceAccounts => serviceAccounts ??= [.. accounts.OrderBy(a => a.Namespace, StringComparer.Ordinal).ThenBy(a => a.Name, StringComparer.Ordinal)];
+
+    // Sorted on first use: only group grants and the report ask, most scans never do.
+    private readonly HashSet<RbacSubject> accounts = [];
+    private IReadOnlyList<RbacSubject>? serviceAccounts;
 
     public RbacGraph(IEnumerable<ManifestResource> resources)
     {
         var input = new List<RbacRole>();
         var bindings = new List<RbacBinding>();
-        var accounts = new HashSet<RbacSubject>();
         foreach (var resource in resources)
         {
             if (resource.Kind == "ServiceAccount" && resource.Name is { Length: > 0 } accountName)
@@ -85,7 +88,6 @@ public sealed class RbacGraph
         InputRoles = input;
         Bindings = bindings;
         accounts.UnionWith(bindings.SelectMany(b => b.Subjects).Where(s => s.IsServiceAccount && s.Namespace is not null));
-        ServiceAccounts = [.. accounts.OrderBy(a => a.Namespace, StringComparer.Ordinal).ThenBy(a => a.Name, StringComparer.Ordinal)];
     }
 
     /// <summary>
