@@ -203,16 +203,40 @@ public sealed class NetworkModel
                     {
                         var texts = (block.Scalar("cidr") is { } cidr ? new[] { ("cidr", cidr) } : [])
                             .Concat((block.Seq("except")?.Items.OfType<YamlScalar>() ?? []).Select(e => ("except", e)));
-                        foreach (var (field, scalar) in texts.Where(t => IpRange.FromCidr(t.Item2.Value) is null))
+                        foreach (var (field, scalar) in texts)
                         {
-                            warnings.Add($"{resource.File}:{scalar.Line}: NetworkPolicy {resource.Namespace ?? "default"}/{resource.Name}: ipBlock {field} \"{scalar.Value}\" is not an IPv4 or IPv6 CIDR; "
-                                + (field == "cidr" ? "the peer admits nothing" : "the exception is ignored"));
+                            var where = $"{resource.File}:{scalar.Line}: NetworkPolicy {resource.Namespace ?? "default"}/{resource.Name}: ipBlock {field} \"{scalar.Value}\"";
+                            if (IpRange.FromCidr(scalar.Value) is null)
+                            {
+                                warnings.Add($"{where} is not an IPv4 or IPv6 CIDR; " + (field == "cidr" ? "the peer admits nothing" : "the exception is ignored"));
+                            }
+                            else if (IPv4Mapped(scalar.Value) is { } ipv4)
+                            {
+                                // Kubernetes warns on these and, with strict IP validation (KEP-4858), refuses them: whether
+                                // ::ffff:10.0.0.0/104 means 10.0.0.0/8 depends on the network plugin.
+                                warnings.Add($"{where} is an IPv4-mapped IPv6 address, which Kubernetes' strict IP validation refuses; read as the IPv6 range it spells, it matches no IPv4 address (write {ipv4})");
+                            }
                         }
                     }
                 }
             }
         }
         return warnings;
+    }
+
+    /// <summary>
+    /// For a CIDR wholly inside the IPv4-mapped block (::ffff:a.b.c.d/n, n of 96 or more), the IPv4 CIDR it stands for;
+    /// otherwise null (a shorter prefix is a wider IPv6 range, whatever its address spells).
+    /// </summary>
+    private static string? IPv4Mapped(string cidr)
+    {
+        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        if (!System.Net.IPAddress.TryParse((slash < 0 ? cidr : cidr[..slash]).Trim(), out var address) || !address.IsIPv4MappedToIPv6)
+        {
+            return null;
+        }
+        var prefix = slash < 0 ? 128 : int.Parse(cidr[(slash + 1)..], CultureInfo.InvariantCulture);
+        return prefix < 96 ? null : $"{address.MapToIPv4()}/{prefix - 96}";
     }
 
     private static PolicyPort? ReadPort(YamlMapping port)

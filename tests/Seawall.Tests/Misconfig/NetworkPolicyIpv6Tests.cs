@@ -130,6 +130,20 @@ public sealed class NetworkPolicyIpv6Tests
     public void Malformed_ipv6_queries_are_refused(string query) => Assert.Throws<FormatException>(() => NetpolQuery.Parse(query));
 
     [Fact]
+    public void Ipv4_mapped_ipv6_cidrs_are_warnings_and_read_as_ipv6()
+    {
+        var set = NetworkPolicyCheckTests.Load(Web + Ingress("[{ipBlock: {cidr: '::ffff:10.0.0.0/104'}}, {ipBlock: {cidr: '::/0', except: ['::ffff:0:0/96', '::ffff:0:0/80']}}]"));
+        Assert.Equal(["fixture.yaml:18: NetworkPolicy shop/in: ipBlock cidr \"::ffff:10.0.0.0/104\" is an IPv4-mapped IPv6 address, which Kubernetes' strict IP validation refuses; read as the IPv6 range it spells, it matches no IPv4 address (write 10.0.0.0/8)",
+            "fixture.yaml:18: NetworkPolicy shop/in: ipBlock except \"::ffff:0:0/96\" is an IPv4-mapped IPv6 address, which Kubernetes' strict IP validation refuses; read as the IPv6 range it spells, it matches no IPv4 address (write 0.0.0.0/0)"],
+            NetworkModel.CidrWarnings(set));
+        // ::ffff:0:0/80 is no mapped address: its first address is ::, so it is an ordinary IPv6 range.
+        var analyzer = new ReachabilityAnalyzer(NetworkModel.From(set));
+        var web = analyzer.Model.Workloads.Single(w => w.WorkloadName == "web");
+        Assert.True(analyzer.Ingress(null, IpRange.Parse("10.1.2.3/32")!.Value, web).Allowed.IsEmpty, "an IPv4 address is not admitted by an IPv4-mapped IPv6 block");
+        Assert.False(analyzer.Ingress(null, IpRange.Parse("::ffff:10.1.2.3/128")!.Value, web).Allowed.IsEmpty, "the IPv6 range it spells is admitted");
+    }
+
+    [Fact]
     public async Task Malformed_cidrs_are_warnings_and_the_peer_admits_nothing()
     {
         var yaml = Web + Ingress("[{ipBlock: {cidr: '2001:db8::/129'}}, {ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16, 'bogus']}}]");
