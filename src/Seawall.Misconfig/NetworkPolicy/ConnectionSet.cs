@@ -111,6 +111,34 @@ public sealed class ConnectionSet : IEquatable<ConnectionSet>
         return new ConnectionSet(parts);
     }
 
+    /// <summary>What this set allows and <paramref name="other"/> does not (AdminNetworkPolicy rules take their ports out of what later rules see).</summary>
+    public ConnectionSet Subtract(ConnectionSet other) => other.IsEmpty ? this : Intersect(other.Complement());
+
+    /// <summary>Every protocol and port this set does not hold.</summary>
+    public ConnectionSet Complement()
+    {
+        var parts = new (int, int)[3][];
+        for (var p = 0; p < 3; p++)
+        {
+            var gaps = new List<(int, int)>();
+            var next = MinPort;
+            foreach (var (low, high) in ranges[p])
+            {
+                if (low > next)
+                {
+                    gaps.Add((next, low - 1));
+                }
+                next = high + 1;
+            }
+            if (next <= MaxPort)
+            {
+                gaps.Add((next, MaxPort));
+            }
+            parts[p] = [.. gaps];
+        }
+        return new ConnectionSet(parts);
+    }
+
     private static (int, int)[] Merge(IEnumerable<(int Low, int High)> input)
     {
         var result = new List<(int Low, int High)>();

@@ -137,6 +137,12 @@ public sealed record NetpolQuery(QueryEndpoint Source, QueryEndpoint Destination
         {
             return $"allowed: no NetworkPolicy selects {selected.Name} for {direction}";
         }
+        if (side.AdminSelected)
+        {
+            // The admin tiers decide around NetworkPolicy: name the verdict and the NetworkPolicies that took part.
+            var nps = side.Selecting.Count > 0 ? $" (NetworkPolicies: {string.Join(", ", side.Selecting.Select(p => p.Name).Distinct(StringComparer.Ordinal))})" : string.Empty;
+            return $"{(side.Allowed.Intersect(wanted).IsEmpty ? "denied" : "allowed")} by the AdminNetworkPolicy, NetworkPolicy and BaselineAdminNetworkPolicy tiers{nps}: {side.Allowed}";
+        }
         var matching = side.Matches.Where(m => !m.Conn.Intersect(wanted).IsEmpty)
             .Select(m => $"{m.Policy.Name} {direction.ToLowerInvariant()} rule #{m.Rule.Index + 1} ({m.Conn})").Distinct(StringComparer.Ordinal).ToList();
         return matching.Count > 0

@@ -14,6 +14,12 @@ public sealed class NetworkModel
     public required IReadOnlyList<NetpolPolicy> Policies { get; init; }
     public required IReadOnlyList<ExposedBackend> Exposed { get; init; }
 
+    /// <summary>The AdminNetworkPolicies, by priority (a lower number first); empty in most inputs.</summary>
+    public IReadOnlyList<AdminPolicy> AdminPolicies { get; init; } = [];
+
+    /// <summary>The BaselineAdminNetworkPolicy (the cluster has at most one, named default), or null.</summary>
+    public AdminPolicy? Baseline { get; init; }
+
     /// <summary>The namespaces that hold a workload, sorted; built once for the two default-deny checks.</summary>
     public IReadOnlyList<string> WorkloadNamespaces => workloadNamespaces ??= [.. Workloads.Select(w => w.Namespace).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 
@@ -54,8 +60,15 @@ public sealed class NetworkModel
             }
         }
         var policies = list.Where(r => r.Kind == "NetworkPolicy").Select(ReadPolicy).OfType<NetpolPolicy>().ToList();
+        // OrderBy is stable: policies of one priority keep their input order (the API leaves that order undefined).
+        var admin = Checks.NeighbourIndex.Holds(list, "AdminNetworkPolicy")
+            ? list.Where(r => r.Kind == "AdminNetworkPolicy").Select(AdminPolicy.From).OfType<AdminPolicy>().OrderBy(p => p.Priority).ToList() : [];
+        var baseline = Checks.NeighbourIndex.Holds(list, "BaselineAdminNetworkPolicy")
+            ? list.Where(r => r.Kind == "BaselineAdminNetworkPolicy").Select(AdminPolicy.From).OfType<AdminPolicy>().LastOrDefault() : null;
         return new NetworkModel
         {
+            AdminPolicies = admin,
+            Baseline = baseline,
             Workloads = workloads,
             Namespaces = namespaces,
             Policies = policies,

@@ -102,9 +102,7 @@ public static class NetworkPolicyChecks
             if (decisions is not null)
             {
                 var open = decisions.Aggregate(ConnectionSet.All, (acc, d) => acc.Intersect(d.Allowed));
-                var why = decisions[0].Isolated
-                    ? "allowed by " + string.Join(", ", decisions.SelectMany(d => d.Matches).Select(m => $"{m.Policy.Name} ingress rule #{m.Rule.Index + 1}").Distinct(StringComparer.Ordinal))
-                    : "no NetworkPolicy isolates its ingress";
+                var why = decisions[0].Isolated ? AllowedBy(decisions, "ingress") : "no NetworkPolicy isolates its ingress";
                 yield return (workload.Resource!, ManifestCheck.Fail(workload.Resource!.Root, $"{workload.Name}: every address may connect ({(open.IsEmpty ? "on some ports" : open.ToString())}); {why}"));
             }
             else
@@ -125,9 +123,7 @@ public static class NetworkPolicyChecks
             var open = pieces.Select(r => (Range: r, Decision: analyzer.Egress(workload, null, r))).FirstOrDefault(p => !p.Decision.Allowed.IsEmpty);
             if (open.Decision is { } decision)
             {
-                var why = decision.Isolated
-                    ? "allowed by " + string.Join(", ", decision.Matches.Select(m => $"{m.Policy.Name} egress rule #{m.Rule.Index + 1}").Distinct(StringComparer.Ordinal))
-                    : "no NetworkPolicy isolates its egress";
+                var why = decision.Isolated ? AllowedBy([decision], "egress") : "no NetworkPolicy isolates its egress";
                 yield return (workload.Resource!, ManifestCheck.Fail(workload.Resource!.Root, $"{workload.Name}: may connect to {open.Range.FirstText}-{open.Range.LastText} ({decision.Allowed}); {why}"));
             }
             else
@@ -135,6 +131,14 @@ public static class NetworkPolicyChecks
                 yield return (workload.Resource!, ManifestCheck.Pass(workload.Resource!.Root, $"{workload.Name}: no public address is reachable"));
             }
         }
+    }
+
+    /// <summary>The NetworkPolicy rules behind an allowed side, or the admin policy tiers when those decided it.</summary>
+    private static string AllowedBy(IReadOnlyList<SideDecision> decisions, string direction)
+    {
+        var rules = decisions.SelectMany(d => d.Matches).Select(m => $"{m.Policy.Name} {direction} rule #{m.Rule.Index + 1}").Distinct(StringComparer.Ordinal).ToList();
+        var admin = decisions.Any(d => d.AdminSelected) ? "AdminNetworkPolicy or BaselineAdminNetworkPolicy rules" : null;
+        return "allowed by " + string.Join(", ", admin is null ? rules : rules.Append(admin));
     }
 
     private static readonly Lazy<List<IpRange>> UncutPublicPieces = new(() => PublicPieces(IpBlock.Uncut));

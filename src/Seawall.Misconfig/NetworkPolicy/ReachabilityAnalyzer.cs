@@ -12,7 +12,11 @@ public sealed record RuleMatch(NetpolPolicy Policy, string Direction, PolicyRule
 /// </summary>
 public sealed record SideDecision(ConnectionSet Allowed, IReadOnlyList<NetpolPolicy> Selecting, IReadOnlyList<RuleMatch> Matches)
 {
-    public bool Isolated => Selecting.Count > 0;
+    /// <summary>An (Baseline)AdminNetworkPolicy selects the pod: <see cref="Allowed"/> includes its verdict.</summary>
+    public bool AdminSelected { get; init; }
+
+    /// <summary>Something other than the default allow decides this side: a NetworkPolicy or an admin policy selects the pod.</summary>
+    public bool Isolated => Selecting.Count > 0 || AdminSelected;
 }
 
 /// <summary>
@@ -41,7 +45,11 @@ public sealed class ReachabilityAnalyzer(NetworkModel model)
     private static IEnumerable<IpRange> Blocks(NetworkModel model, bool ingress) =>
         model.Policies.SelectMany(p => ingress ? p.Ingress : p.Egress)
             .SelectMany(r => r.Peers ?? [])
-            .SelectMany(p => p.IpBlock?.Boundaries ?? []);
+            .SelectMany(p => p.IpBlock?.Boundaries ?? [])
+            .Concat(model.AdminPolicies.Append(model.Baseline).OfType<AdminPolicy>()
+                .SelectMany(p => ingress ? p.Ingress : p.Egress)
+                .SelectMany(r => r.Peers)
+                .SelectMany(p => p.Networks.SelectMany(n => n.Boundaries)));
 
     /// <summary>The connlist: every ordered pair with an allowed connection, sorted as netpol-analyzer sorts it.</summary>
     public IReadOnlyList<AllowedConnection> Analyze()
@@ -111,12 +119,76 @@ public sealed class ReachabilityAnalyzer(NetworkModel model)
         {
             return new SideDecision(ConnectionSet.All, [], []);
         }
-        return Decide(src, p => p.AffectsEgress, p => p.Egress, "Egress", dst, range, dst);
+        return WithAdminPolicies(src, ingress: false, dst, range, dst, Decide(src, p => p.AffectsEgress, p => p.Egress, "Egress", dst, range, dst));
     }
 
     /// <summary>What <paramref name="dst"/>'s ingress policies allow from a workload or an external range.</summary>
     public SideDecision Ingress(NetpolWorkload? src, IpRange? range, NetpolWorkload dst) =>
-        Decide(dst, p => p.AffectsIngress, p => p.Ingress, "Ingress", src, range, dst);
+        WithAdminPolicies(dst, ingress: true, src, range, dst, Decide(dst, p => p.AffectsIngress, p => p.Ingress, "Ingress", src, range, dst));
+
+    /// <summary>
+    /// The admin tiers around NetworkPolicy's verdict, as the AdminNetworkPolicy API orders them: the admin policies
+    /// that select the pod, by priority and each rule in order, decide first (Allow and Deny for good; Pass hands the
+    /// traffic down, and no later admin rule sees it); what they leave or pass is NetworkPolicy's, and where no
+    /// NetworkPolicy isolates the pod, the baseline policy's rules in order, then the default allow.
+    /// </summary>
+    private SideDecision WithAdminPolicies(NetpolWorkload selected, bool ingress, NetpolWorkload? peer, IpRange? range, NetpolWorkload? portOwner, SideDecision networkPolicy)
+    {
+        if (Model.AdminPolicies.Count == 0 && Model.Baseline is null || selected.IsIngressController)
+        {
+            return networkPolicy;
+        }
+        var undecided = ConnectionSet.All;
+        var allowed = ConnectionSet.None;
+        var passed = ConnectionSet.None;
+        var adminSelected = false;
+        foreach (var policy in Model.AdminPolicies)
+        {
+            if (!policy.Subject.Selects(Model, selected))
+            {
+                continue;
+            }
+            adminSelected = true;
+            foreach (var (action, conn) in Matching(policy, ingress, peer, range, portOwner))
+            {
+                var taken = conn.Intersect(undecided);
+                allowed = action == AdminAction.Allow ? allowed.Union(taken) : allowed;
+                passed = action == AdminAction.Pass ? passed.Union(taken) : passed;
+                undecided = undecided.Subtract(conn);
+            }
+        }
+        var below = networkPolicy.Allowed;
+        if (!networkPolicy.Isolated && Model.Baseline is { } baseline && baseline.Subject.Selects(Model, selected))
+        {
+            adminSelected = true;
+            var open = ConnectionSet.All;
+            below = ConnectionSet.None;
+            foreach (var (action, conn) in Matching(baseline, ingress, peer, range, portOwner))
+            {
+                below = action == AdminAction.Allow ? below.Union(conn.Intersect(open)) : below;
+                open = open.Subtract(conn);
+            }
+            below = below.Union(open); // what no baseline rule matched: the default allow
+        }
+        if (!adminSelected)
+        {
+            return networkPolicy;
+        }
+        return networkPolicy with { Allowed = allowed.Union(passed.Union(undecided).Intersect(below)), AdminSelected = true };
+    }
+
+    /// <summary>The rules of <paramref name="policy"/> that match the peer, in order, with the connections each names.</summary>
+    private IEnumerable<(AdminAction Action, ConnectionSet Conn)> Matching(AdminPolicy policy, bool ingress, NetpolWorkload? peer, IpRange? range, NetpolWorkload? portOwner)
+    {
+        foreach (var rule in ingress ? policy.Ingress : policy.Egress)
+        {
+            var matches = range is { } r ? rule.Peers.Any(p => p.Covers(r)) : peer is not null && rule.Peers.Any(p => p.Selects(Model, peer));
+            if (matches)
+            {
+                yield return (rule.Action, rule.Ports.ConnectionsTo(portOwner));
+            }
+        }
+    }
 
     private SideDecision Decide(NetpolWorkload selected, Func<NetpolPolicy, bool> affects, Func<NetpolPolicy, IReadOnlyList<PolicyRule>> rules,
         string direction, NetpolWorkload? peer, IpRange? range, NetpolWorkload? portOwner)

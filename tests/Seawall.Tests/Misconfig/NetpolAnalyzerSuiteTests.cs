@@ -46,6 +46,38 @@ public sealed class NetpolAnalyzerSuiteTests(ITestOutputHelper output)
         Assert.True(exact >= ExactFloor, $"agreement fell to {exact}/{scenarios.Count}, floor {ExactFloor}");
     }
 
+    /// <summary>The admin-tier scenarios' agreement when this floor was set.</summary>
+    private const int AdminExactFloor = 10;
+
+    [Fact]
+    public void Seawall_reachability_matches_netpol_analyzers_connlists_with_admin_network_policies()
+    {
+        var root = SharedData.Require("netpol-analyzer");
+        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "index.json")));
+        var scenarios = index.RootElement.GetProperty("scenarios").EnumerateArray().Where(s => s.GetProperty("group").GetString() == "anp-banp").ToList();
+        Assert.Equal(10, scenarios.Count);
+        var exact = 0;
+        foreach (var scenario in scenarios)
+        {
+            var name = scenario.GetProperty("scenario").GetString()!;
+            var expected = ReadExpected(Path.Combine(root, scenario.GetProperty("expected").GetString()!), scenario.GetProperty("format").GetString()!);
+            var set = ManifestLoader.Load([Path.Combine(root, "anp-banp", "scenarios", name)]);
+            Assert.Empty(set.Warnings);
+            var actual = new ReachabilityAnalyzer(NetworkModel.From(set.Resources)).Analyze()
+                .Select(c => (c.Src, c.Dst, c.Conn.ToString())).ToList();
+            if (FirstDifference(expected, actual) is { } diff)
+            {
+                output.WriteLine($"  differs: {name}: {diff}");
+            }
+            else
+            {
+                exact++;
+            }
+        }
+        output.WriteLine($"netpol-analyzer AdminNetworkPolicy agreement: {exact}/{scenarios.Count} scenarios match exactly ({100.0 * exact / scenarios.Count:F1}%)");
+        Assert.True(exact >= AdminExactFloor, $"agreement fell to {exact}/{scenarios.Count}, floor {AdminExactFloor}");
+    }
+
     internal static List<(string Src, string Dst, string Conn)> ReadExpected(string path, string format)
     {
         if (format == "txt")
