@@ -151,7 +151,9 @@ if (Directory.Exists(netpolSuite))
 {
     clock.Restart();
     var lines = 0;
-    var scenarios = Directory.GetDirectories(netpolSuite);
+    // The 72 NetworkPolicy scenarios and, beside them, the 10 that add AdminNetworkPolicy tiers.
+    var admin = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(netpolSuite))!, "anp-banp", "scenarios");
+    var scenarios = Directory.GetDirectories(netpolSuite).Concat(Directory.Exists(admin) ? Directory.GetDirectories(admin) : []).ToArray();
     foreach (var scenario in scenarios)
     {
         var set = ManifestLoader.Load([scenario]);
