@@ -16,52 +16,37 @@ public sealed class NetpolAnalyzerSuiteTests(ITestOutputHelper output)
     /// <summary>The agreement reached when this floor was set; raise it as semantics improve.</summary>
     private const int ExactFloor = 72;
 
-    [Fact]
-    public void Seawall_reachability_matches_netpol_analyzers_connlists()
-    {
-        var root = SharedData.Require("netpol-analyzer");
-        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "index.json")));
-        var scenarios = index.RootElement.GetProperty("scenarios").EnumerateArray()
-            .Where(s => !s.GetProperty("usesAdminNetworkPolicy").GetBoolean() && s.GetProperty("group").GetString() is "core" or "core-exposure")
-            .ToList();
-        Assert.Equal(72, scenarios.Count);
-        var exact = 0;
-        foreach (var scenario in scenarios)
-        {
-            var name = scenario.GetProperty("scenario").GetString()!;
-            var expected = ReadExpected(Path.Combine(root, scenario.GetProperty("expected").GetString()!), scenario.GetProperty("format").GetString()!);
-            var set = ManifestLoader.Load([Path.Combine(root, "scenarios", name)]);
-            var actual = new ReachabilityAnalyzer(NetworkModel.From(set.Resources)).Analyze()
-                .Select(c => (c.Src, c.Dst, c.Conn.ToString())).ToList();
-            if (FirstDifference(expected, actual) is { } diff)
-            {
-                output.WriteLine($"  differs: {name}: {diff}");
-            }
-            else
-            {
-                exact++;
-            }
-        }
-        output.WriteLine($"netpol-analyzer agreement: {exact}/{scenarios.Count} scenarios match exactly ({100.0 * exact / scenarios.Count:F1}%)");
-        Assert.True(exact >= ExactFloor, $"agreement fell to {exact}/{scenarios.Count}, floor {ExactFloor}");
-    }
-
     /// <summary>The admin-tier scenarios' agreement when this floor was set.</summary>
     private const int AdminExactFloor = 10;
 
     [Fact]
+    public void Seawall_reachability_matches_netpol_analyzers_connlists()
+    {
+        var exact = Agreement(s => !s.GetProperty("usesAdminNetworkPolicy").GetBoolean() && s.GetProperty("group").GetString() is "core" or "core-exposure",
+            "scenarios", 72, "netpol-analyzer agreement");
+        Assert.True(exact >= ExactFloor, $"agreement fell to {exact}/72, floor {ExactFloor}");
+    }
+
+    [Fact]
     public void Seawall_reachability_matches_netpol_analyzers_connlists_with_admin_network_policies()
+    {
+        var exact = Agreement(s => s.GetProperty("group").GetString() == "anp-banp", Path.Combine("anp-banp", "scenarios"), 10, "netpol-analyzer AdminNetworkPolicy agreement");
+        Assert.True(exact >= AdminExactFloor, $"agreement fell to {exact}/10, floor {AdminExactFloor}");
+    }
+
+    /// <summary>How many of the selected scenarios (under <paramref name="folder"/>) match their expected connlist exactly; prints each difference.</summary>
+    private int Agreement(Func<JsonElement, bool> selected, string folder, int count, string label)
     {
         var root = SharedData.Require("netpol-analyzer");
         using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "index.json")));
-        var scenarios = index.RootElement.GetProperty("scenarios").EnumerateArray().Where(s => s.GetProperty("group").GetString() == "anp-banp").ToList();
-        Assert.Equal(10, scenarios.Count);
+        var scenarios = index.RootElement.GetProperty("scenarios").EnumerateArray().Where(selected).ToList();
+        Assert.Equal(count, scenarios.Count);
         var exact = 0;
         foreach (var scenario in scenarios)
         {
             var name = scenario.GetProperty("scenario").GetString()!;
             var expected = ReadExpected(Path.Combine(root, scenario.GetProperty("expected").GetString()!), scenario.GetProperty("format").GetString()!);
-            var set = ManifestLoader.Load([Path.Combine(root, "anp-banp", "scenarios", name)]);
+            var set = ManifestLoader.Load([Path.Combine(root, folder, name)]);
             Assert.Empty(set.Warnings);
             var actual = new ReachabilityAnalyzer(NetworkModel.From(set.Resources)).Analyze()
                 .Select(c => (c.Src, c.Dst, c.Conn.ToString())).ToList();
@@ -74,8 +59,8 @@ public sealed class NetpolAnalyzerSuiteTests(ITestOutputHelper output)
                 exact++;
             }
         }
-        output.WriteLine($"netpol-analyzer AdminNetworkPolicy agreement: {exact}/{scenarios.Count} scenarios match exactly ({100.0 * exact / scenarios.Count:F1}%)");
-        Assert.True(exact >= AdminExactFloor, $"agreement fell to {exact}/{scenarios.Count}, floor {AdminExactFloor}");
+        output.WriteLine($"{label}: {exact}/{scenarios.Count} scenarios match exactly ({100.0 * exact / scenarios.Count:F1}%)");
+        return exact;
     }
 
     internal static List<(string Src, string Dst, string Conn)> ReadExpected(string path, string format)
