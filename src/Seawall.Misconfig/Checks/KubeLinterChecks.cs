@@ -197,15 +197,6 @@ internal static partial class KubeLinterChecks
         return failures ?? (IReadOnlyList<CheckOutcome>)[];
     }
 
-    private static ManifestCheck ProbePort(string id, string probe, string reference) =>
-        Spots(Info(id, $"The {probe} should target a port the container exposes", Severity.Low,
-            $"A {probe} on a port the container does not declare (or declares for UDP) fails or probes the wrong listener, so the kubelet restarts or routes on false information.",
-            $"Point the {probe} at one of the container's TCP ports, by number or name.",
-            [reference]),
-            null, EachContainerSpots(c => c.Kind != ContainerKind.Container || c.Node.Map(probe) is not { } p ? [] : ProbeTarget(p) is not { } target ? []
-                : Exposes(c, target.Port) ? [] : [Fail(target.Port, $"container {c.Name} does not expose port {target.Port.Value} for the {target.Handler} probe")]),
-            "probes target exposed ports");
-
     /// <summary>Whether two variables share a name: pairwise, without a dictionary, for the short lists most containers have.</summary>
     private static bool AnyNameTwice(IReadOnlyList<YamlNode> items)
     {
@@ -225,6 +216,15 @@ internal static partial class KubeLinterChecks
         }
         return false;
     }
+
+    private static ManifestCheck ProbePort(string id, string probe, string reference) =>
+        Spots(Info(id, $"The {probe} should target a port the container exposes", Severity.Low,
+            $"A {probe} on a port the container does not declare (or declares for UDP) fails or probes the wrong listener, so the kubelet restarts or routes on false information.",
+            $"Point the {probe} at one of the container's TCP ports, by number or name.",
+            [reference]),
+            null, EachContainerSpots(c => c.Kind != ContainerKind.Container || c.Node.Map(probe) is not { } p ? [] : ProbeTarget(p) is not { } target ? []
+                : Exposes(c, target.Port) ? [] : [Fail(target.Port, $"container {c.Name} does not expose port {target.Port.Value} for the {target.Handler} probe")]),
+            "probes target exposed ports");
 
     private static readonly string[] ProbeHandlers = ["httpGet", "tcpSocket", "grpc"];
 
