@@ -20,6 +20,14 @@ public readonly record struct IpRange(UInt128 First, UInt128 Last, bool IsIPv6 =
 
     public UInt128 FamilyMax => IsIPv6 ? UInt128.MaxValue : V4Max;
 
+    /// <summary>::ffff:0:0/96, where IPv6 spells IPv4 addresses (RFC 4291 2.5.5.2).</summary>
+    private static readonly UInt128 MappedBase = (UInt128)0xffff << 32;
+
+    /// <summary>
+    /// For an IPv6 range wholly inside ::ffff:0:0/96 (IPv4-mapped addresses), the IPv4 range it spells; otherwise null.
+    /// </summary>
+    public IpRange? MappedIPv4 => IsIPv6 && First >= MappedBase && Last <= (MappedBase | V4Max) ? new IpRange(First - MappedBase, Last - MappedBase) : null;
+
     public bool Contains(IpRange other) => IsIPv6 == other.IsIPv6 && First <= other.First && other.Last <= Last;
 
     public bool Overlaps(IpRange other) => IsIPv6 == other.IsIPv6 && First <= other.Last && other.First <= Last;
@@ -136,14 +144,14 @@ public sealed record IpBlock(IpRange Cidr, IReadOnlyList<IpRange> Except)
 
     public IEnumerable<IpRange> Boundaries => Except.Prepend(Cidr);
 
+    /// <summary>The partition of no blocks, shared: the whole IPv4 space as one range (most scans name no ipBlock).</summary>
+    public static IReadOnlyList<IpRange> Uncut { get; } = [IpRange.Everything];
+
     /// <summary>
     /// The coarsest cut of the address space in which every block is a union of whole pieces (what netpol-analyzer
     /// prints when it lists external peers): the IPv4 space always, in address order, then the IPv6 space when a
     /// block is IPv6 (so IPv4-only policies give the list they always gave).
     /// </summary>
-    /// <summary>The partition of no blocks, shared: the whole IPv4 space as one range (most scans name no ipBlock).</summary>
-    public static IReadOnlyList<IpRange> Uncut { get; } = [IpRange.Everything];
-
     public static IReadOnlyList<IpRange> Partition(IEnumerable<IpRange> blocks)
     {
         var list = blocks as IReadOnlyCollection<IpRange> ?? [.. blocks];

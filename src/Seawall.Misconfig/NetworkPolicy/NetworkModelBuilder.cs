@@ -219,11 +219,11 @@ public sealed class NetworkModel
                         foreach (var (field, scalar) in texts)
                         {
                             var where = $"{resource.File}:{scalar.Line}: NetworkPolicy {resource.Namespace ?? "default"}/{resource.Name}: ipBlock {field} \"{scalar.Value}\"";
-                            if (IpRange.FromCidr(scalar.Value) is null)
+                            if (IpRange.FromCidr(scalar.Value) is not { } range)
                             {
                                 warnings.Add($"{where} is not an IPv4 or IPv6 CIDR; " + (field == "cidr" ? "the peer admits nothing" : "the exception is ignored"));
                             }
-                            else if (IPv4Mapped(scalar.Value) is { } ipv4)
+                            else if (range.MappedIPv4 is { Cidr: { } ipv4 })
                             {
                                 // Kubernetes warns on these and, with strict IP validation (KEP-4858), refuses them: whether
                                 // ::ffff:10.0.0.0/104 means 10.0.0.0/8 depends on the network plugin.
@@ -235,21 +235,6 @@ public sealed class NetworkModel
             }
         }
         return warnings;
-    }
-
-    /// <summary>
-    /// For a CIDR wholly inside the IPv4-mapped block (::ffff:a.b.c.d/n, n of 96 or more), the IPv4 CIDR it stands for;
-    /// otherwise null (a shorter prefix is a wider IPv6 range, whatever its address spells).
-    /// </summary>
-    private static string? IPv4Mapped(string cidr)
-    {
-        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
-        if (!System.Net.IPAddress.TryParse((slash < 0 ? cidr : cidr[..slash]).Trim(), out var address) || !address.IsIPv4MappedToIPv6)
-        {
-            return null;
-        }
-        var prefix = slash < 0 ? 128 : int.Parse(cidr[(slash + 1)..], CultureInfo.InvariantCulture);
-        return prefix < 96 ? null : $"{address.MapToIPv4()}/{prefix - 96}";
     }
 
     private static PolicyPort? ReadPort(YamlMapping port)
