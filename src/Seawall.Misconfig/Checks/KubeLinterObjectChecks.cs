@@ -102,9 +102,6 @@ internal static class KubeLinterObjectChecks
             null, AntiAffinity, "replicas spread");
     }
 
-    /// <summary>The namespace an object lands in; the manifest's unset namespace is taken as "default".</summary>
-    private static string Ns(ManifestResource r) => r.Namespace ?? "default";
-
     /// <summary>The labels the pods of a workload carry (its pod template's, a Pod's own).</summary>
     private static YamlMapping? PodLabels(ManifestResource r)
     {
@@ -160,7 +157,7 @@ internal static class KubeLinterObjectChecks
         {
             return null; // the workloads are deployed by something else
         }
-        return r.NeighboursOfKindsIn(PodOwners, Ns(r)).Any(o => Subset(selector, PodLabels(o))) ? []
+        return r.NeighboursOfKindsIn(PodOwners, r.NamespaceOrDefault).Any(o => Subset(selector, PodLabels(o))) ? []
             : [Fail(selector, $"no pod template of the scan carries the labels {string.Join(",", selector.Entries.Select(e => e.Key + "=" + (e.Value as YamlScalar)?.Value))}")];
     }
 
@@ -180,7 +177,7 @@ internal static class KubeLinterObjectChecks
         {
             return [];
         }
-        return r.NeighboursOfKindIn("ServiceAccount", Ns(r)).Any(a => a.Name == name) ? [] : [Fail(at, $"service account {name} not found")];
+        return r.NeighboursOfKindIn("ServiceAccount", r.NamespaceOrDefault).Any(a => a.Name == name) ? [] : [Fail(at, $"service account {name} not found")];
     }
 
     private static readonly (string RefKey, string Kind, string[] DataKeys)[] EnvReferences =
@@ -213,7 +210,7 @@ internal static class KubeLinterObjectChecks
                     {
                         continue; // this kind is managed outside the scan (sealed or external secrets, another chart)
                     }
-                    var target = r.NeighboursOfKindIn(kind, Ns(r)).FirstOrDefault(o => o.Name == name);
+                    var target = r.NeighboursOfKindIn(kind, r.NamespaceOrDefault).FirstOrDefault(o => o.Name == name);
                     var key = reference.Text("key");
                     if (target is null)
                     {
@@ -240,7 +237,7 @@ internal static class KubeLinterObjectChecks
         {
             return null;
         }
-        return r.NeighboursOfKindIn(kind, Ns(r)).Any(c => c.Name == target.Text("name")) ? [] : [Fail(target, $"no {kind} {target.Text("name")} in the scan")];
+        return r.NeighboursOfKindIn(kind, r.NamespaceOrDefault).Any(c => c.Name == target.Text("name")) ? [] : [Fail(target, $"no {kind} {target.Text("name")} in the scan")];
     }
 
     /// <summary>
@@ -262,7 +259,7 @@ internal static class KubeLinterObjectChecks
             : [];
         foreach (var service in r.NeighboursOfKind("Service"))
         {
-            if ((namespaces.Count == 0 || namespaces.Contains(Ns(service))) && selector.Matches(NetworkPolicy.LabelSelector.Labels(service.Metadata?.Map("labels"))))
+            if ((namespaces.Count == 0 || namespaces.Contains(service.NamespaceOrDefault)) && selector.Matches(NetworkPolicy.LabelSelector.Labels(service.Metadata?.Map("labels"))))
             {
                 return [];
             }
@@ -276,7 +273,7 @@ internal static class KubeLinterObjectChecks
         {
             return null;
         }
-        var services = r.NeighboursOfKindIn("Service", Ns(r)).ToList();
+        var services = r.NeighboursOfKindIn("Service", r.NamespaceOrDefault).ToList();
         if (!r.HasNeighbourOfKind("Service"))
         {
             return null;
@@ -318,7 +315,7 @@ internal static class KubeLinterObjectChecks
     /// <summary>The minimum replicas an autoscaler (HPA or KEDA ScaledObject) of the scan keeps the workload at, or null.</summary>
     private static long? ScaledMinimum(ManifestResource workload)
     {
-        foreach (var scaler in workload.NeighboursOfKindsIn(Scalers, Ns(workload)))
+        foreach (var scaler in workload.NeighboursOfKindsIn(Scalers, workload.NamespaceOrDefault))
         {
             var spec = scaler.Root.Map("spec");
             var target = spec?.Map("scaleTargetRef");
@@ -346,7 +343,7 @@ internal static class KubeLinterObjectChecks
         }
         var selector = spec.Map("selector");
         var failures = new List<CheckOutcome>();
-        foreach (var workload in r.NeighboursOfKindsIn(Replicated, Ns(r)))
+        foreach (var workload in r.NeighboursOfKindsIn(Replicated, r.NamespaceOrDefault))
         {
             var workloadSelector = workload.Root.Map("spec")?.Map("selector")?.Map("matchLabels");
             if (selector is null || !(Selects(selector, PodLabels(workload)) || (workloadSelector is not null && Selects(selector, workloadSelector))))
@@ -390,7 +387,7 @@ internal static class KubeLinterObjectChecks
         foreach (var term in terms)
         {
             var namespaces = (term.Seq("namespaces")?.Items ?? []).OfType<YamlScalar>().Select(s => s.Value).ToList();
-            if ((namespaces.Count == 0 || namespaces.Contains(Ns(r))) && (term.Map("labelSelector") is not { } selector || Selects(selector, labels)))
+            if ((namespaces.Count == 0 || namespaces.Contains(r.NamespaceOrDefault)) && (term.Map("labelSelector") is not { } selector || Selects(selector, labels)))
             {
                 return [];
             }

@@ -60,7 +60,7 @@ internal static class NeighbourIndex
             var byKind = new Dictionary<(string, string), List<(int, ManifestResource)>>();
             for (var i = 0; i < set.Count; i++)
             {
-                var key = (set[i].Kind, set[i].Namespace ?? "default");
+                var key = (set[i].Kind, set[i].NamespaceOrDefault);
                 if (!byKind.TryGetValue(key, out var list))
                 {
                     byKind[key] = list = [];

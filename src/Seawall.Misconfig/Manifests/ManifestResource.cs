@@ -74,8 +74,11 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
     /// <summary>The namespace the manifest says, null when it says none (kubectl would then use the context's).</summary>
     public string? Namespace => Metadata?.Text("namespace");
 
+    /// <summary>The namespace the object lands in: the manifest's, or "default" when it says none.</summary>
+    public string NamespaceOrDefault => Namespace ?? "default";
+
     /// <summary>"ns/Kind/name", the report's target; "default" stands for an unset namespace.</summary>
-    public string Target => $"{Namespace ?? "default"}/{Kind}/{Name ?? "(unnamed)"}";
+    public string Target => $"{NamespaceOrDefault}/{Kind}/{Name ?? "(unnamed)"}";
 
     /// <summary>
     /// checkov's resource id (Kind.namespace.name, a nameless object named by its labels), so results can be compared
@@ -89,7 +92,7 @@ public sealed record ManifestResource(string File, int Document, YamlMapping Roo
             {
                 return graphId;
             }
-            var ns = Namespace ?? "default";
+            var ns = NamespaceOrDefault;
             if (Name is { } name)
             {
                 return $"{Kind}.{ns}.{name}";

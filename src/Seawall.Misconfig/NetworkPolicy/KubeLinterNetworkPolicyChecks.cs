@@ -38,7 +38,7 @@ internal static class KubeLinterNetworkPolicyChecks
             return null;
         }
         var selector = LabelSelector.From(spec.Map("podSelector"));
-        return SelectsAPod(r, selector) ? [] : [Fail((YamlNode?)spec.Map("podSelector") ?? spec, $"no pods found matching the podSelector ({selector}) in namespace {Ns(r)}")];
+        return SelectsAPod(r, selector) ? [] : [Fail((YamlNode?)spec.Map("podSelector") ?? spec, $"no pods found matching the podSelector ({selector}) in namespace {r.NamespaceOrDefault}")];
     }
 
     private static IReadOnlyList<CheckOutcome>? DanglingPeers(ManifestResource r)
@@ -61,7 +61,7 @@ internal static class KubeLinterNetworkPolicyChecks
                     var selector = LabelSelector.From(podSelector);
                     if (!SelectsAPod(r, selector))
                     {
-                        failures.Add(Fail(podSelector, $"no pods found matching the {rules} rule's podSelector ({selector}) in namespace {Ns(r)}"));
+                        failures.Add(Fail(podSelector, $"no pods found matching the {rules} rule's podSelector ({selector}) in namespace {r.NamespaceOrDefault}"));
                     }
                 }
             }
@@ -71,9 +71,6 @@ internal static class KubeLinterNetworkPolicyChecks
 
     /// <summary>Whether a pod template (or Pod) of the scan in the policy's namespace carries labels the selector matches.</summary>
     private static bool SelectsAPod(ManifestResource policy, LabelSelector selector) =>
-        policy.NeighboursOfKindsIn(Workload.Kinds, Ns(policy)).Any(o => o.Workload is { } w
+        policy.NeighboursOfKindsIn(Workload.Kinds, policy.NamespaceOrDefault).Any(o => o.Workload is { } w
             && selector.Matches(w.PodLabels));
-
-    /// <summary>The namespace an object lands in; the manifest's unset namespace is taken as "default".</summary>
-    private static string Ns(ManifestResource r) => r.Namespace ?? "default";
 }

@@ -87,7 +87,7 @@ public sealed class NetworkModel
             {
                 continue;
             }
-            var ns = resource.Namespace ?? "default";
+            var ns = resource.NamespaceOrDefault;
             var (name, kind) = resource.Kind == "Pod" ? PodOwner(resource) : (resource.Name ?? string.Empty, resource.Kind);
             var labels = workload.PodLabels;
             var ports = new List<ContainerPort>();
@@ -157,7 +157,7 @@ public sealed class NetworkModel
             affectsIngress = true;
             affectsEgress = egress.Count > 0;
         }
-        return new NetpolPolicy(resource.Namespace ?? "default", resource.Name ?? string.Empty, LabelSelector.From(spec.Map("podSelector")),
+        return new NetpolPolicy(resource.NamespaceOrDefault, resource.Name ?? string.Empty, LabelSelector.From(spec.Map("podSelector")),
             affectsIngress, affectsEgress, ingress, egress, resource);
     }
 
@@ -218,7 +218,7 @@ public sealed class NetworkModel
                             .Concat((block.Seq("except")?.Items.OfType<YamlScalar>() ?? []).Select(e => ("except", e)));
                         foreach (var (field, scalar) in texts)
                         {
-                            var where = $"{resource.File}:{scalar.Line}: NetworkPolicy {resource.Namespace ?? "default"}/{resource.Name}: ipBlock {field} \"{scalar.Value}\"";
+                            var where = $"{resource.File}:{scalar.Line}: NetworkPolicy {resource.NamespaceOrDefault}/{resource.Name}: ipBlock {field} \"{scalar.Value}\"";
                             if (IpRange.FromCidr(scalar.Value) is not { } range)
                             {
                                 warnings.Add($"{where} is not an IPv4 or IPv6 CIDR; " + (field == "cidr" ? "the peer admits nothing" : "the exception is ignored"));
@@ -262,12 +262,12 @@ public sealed class NetworkModel
     private static List<ExposedBackend> ReadExposure(IReadOnlyList<ManifestResource> resources, List<NetpolWorkload> workloads)
     {
         var services = resources.Where(r => r.Kind == "Service" && r.Name is not null)
-            .GroupBy(r => (r.Namespace ?? "default", r.Name!))
+            .GroupBy(r => (r.NamespaceOrDefault, r.Name!))
             .ToDictionary(g => g.Key, g => g.Last());
         var result = new List<ExposedBackend>();
         foreach (var resource in resources)
         {
-            var ns = resource.Namespace ?? "default";
+            var ns = resource.NamespaceOrDefault;
             var spec = resource.Root.Map("spec");
             if (spec is null)
             {
@@ -318,7 +318,7 @@ public sealed class NetworkModel
         {
             yield break; // a Service without a selector has hand-made endpoints, not workloads
         }
-        var ns = service.Namespace ?? "default";
+        var ns = service.NamespaceOrDefault;
         var ports = spec.Seq("ports")?.Items.OfType<YamlMapping>().Where(portWanted).ToList() ?? [];
         foreach (var workload in workloads.Where(w => w.Namespace == ns && selector.All(s => w.Labels.TryGetValue(s.Key, out var v) && v == s.Value)))
         {

@@ -164,7 +164,7 @@ public static class NetworkPolicyChecks
             {
                 continue;
             }
-            var ns = resource.Namespace ?? "default";
+            var ns = resource.NamespaceOrDefault;
             var labels = workload.PodLabels;
             var target = resource.Kind == "Pod" ? resource : resource with { CheckovGraphId = TemplateId(resource, ns, labels) };
             var selecting = policies.FirstOrDefault(p => p.Namespace == ns && p.PodSelector.Matches(labels));

@@ -10,7 +10,7 @@ public sealed record RbacBinding(ManifestResource Resource, string RoleKind, str
     public string Name => Resource.Name ?? string.Empty;
 
     /// <summary>Where the rights apply: the binding's namespace, or null (every namespace and the cluster scope).</summary>
-    public string? Scope => IsCluster ? null : Resource.Namespace ?? "default";
+    public string? Scope => IsCluster ? null : Resource.NamespaceOrDefault;
 
     public static RbacBinding? From(ManifestResource resource)
     {
@@ -18,7 +18,7 @@ public sealed record RbacBinding(ManifestResource Resource, string RoleKind, str
         {
             return null;
         }
-        var bindingNamespace = resource.Kind == "RoleBinding" ? resource.Namespace ?? "default" : null;
+        var bindingNamespace = resource.Kind == "RoleBinding" ? resource.NamespaceOrDefault : null;
         var subjects = resource.Root.Seq("subjects")?.Items.OfType<YamlMapping>()
             .Where(s => s.Text("kind") is { Length: > 0 } && s.Text("name") is { Length: > 0 })
             // A ServiceAccount subject of a RoleBinding without a namespace is the binding's own (the authorizer's rule).

@@ -67,12 +67,12 @@ public sealed class RbacGraph
         {
             if (resource.Kind == "ServiceAccount" && resource.Name is { Length: > 0 } accountName)
             {
-                accounts.Add(new RbacSubject("ServiceAccount", accountName, resource.Namespace ?? "default"));
+                accounts.Add(new RbacSubject("ServiceAccount", accountName, resource.NamespaceOrDefault));
             }
             else if (resource.Workload is { } workload)
             {
                 var runAs = workload.PodSpec.Text("serviceAccountName") ?? workload.PodSpec.Text("serviceAccount");
-                accounts.Add(new RbacSubject("ServiceAccount", runAs is { Length: > 0 } ? runAs : "default", resource.Namespace ?? "default"));
+                accounts.Add(new RbacSubject("ServiceAccount", runAs is { Length: > 0 } ? runAs : "default", resource.NamespaceOrDefault));
             }
             if (resource.Kind is "Role" or "ClusterRole" && resource.Name is not null)
             {
@@ -98,8 +98,7 @@ public sealed class RbacGraph
     public IEnumerable<(RbacSubject Account, RbacSubject Via)> AccountsReachedBy(RbacBinding binding)
     {
         // Most bindings name no such subject: skip the walk over every account.
-        if (!binding.Subjects.Any(s => ServiceAccountGroups.IsServiceAccountGroup(s)
-            || (s.Kind == "User" && s.Name.StartsWith(ServiceAccountGroups.UsernamePrefix, StringComparison.Ordinal))))
+        if (!binding.Subjects.Any(ServiceAccountGroups.MayReachAccounts))
         {
             yield break;
         }

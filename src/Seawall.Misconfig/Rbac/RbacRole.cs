@@ -22,7 +22,7 @@ public sealed record RbacRole(string Kind, string Name, string? Namespace, IRead
         IReadOnlyList<LabelSelector>? selectors = root.Map("aggregationRule") is { } aggregation
             ? [.. aggregation.Seq("clusterRoleSelectors")?.Items.OfType<YamlMapping>().Select(LabelSelector.From) ?? []]
             : null;
-        return new RbacRole(resource.Kind, resource.Name ?? string.Empty, resource.Kind == "Role" ? resource.Namespace ?? "default" : null,
+        return new RbacRole(resource.Kind, resource.Name ?? string.Empty, resource.Kind == "Role" ? resource.NamespaceOrDefault : null,
             [.. root.Seq("rules")?.Items.OfType<YamlMapping>().Select(PolicyRule.From) ?? []], labels, selectors, resource);
     }
 

@@ -37,6 +37,10 @@ public static class ServiceAccountGroups
         _ => false,
     };
 
+    /// <summary>Whether the subject may reach service accounts it does not name: one of their groups, or a service account's user name.</summary>
+    public static bool MayReachAccounts(RbacSubject subject) =>
+        IsServiceAccountGroup(subject) || (subject.Kind == "User" && subject.Name.StartsWith(UsernamePrefix, StringComparison.Ordinal));
+
     /// <summary>A group every service account (of one namespace, or of all) is in.</summary>
     public static bool IsServiceAccountGroup(RbacSubject subject) => subject.Kind == "Group"
         && (subject.Name is AllServiceAccounts or Authenticated
